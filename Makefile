@@ -1,0 +1,50 @@
+# Samverkan — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEV_ENV := DEBUG=1
+
+.PHONY: run test test-postgresql lint migrations-check check-deploy screenshots venv clean
+
+$(BIN)/python: pyproject.toml requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Samverkan needs Python 3.12 or newer (Django 6.1); found " + sys.version.split()[0] + ". Install it or set PYTHON=python3.12.")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $(BIN)/python
+
+venv: $(BIN)/python
+
+run: venv
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	$(DEV_ENV) $(BIN)/python manage.py load_structure --if-empty fixtures/orebro.toml
+	$(DEV_ENV) $(BIN)/python manage.py load_meetings --if-empty fixtures/orebro-meetings.toml
+	$(DEV_ENV) $(BIN)/python manage.py create_local_admin
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	$(BIN)/pytest
+
+test-postgresql: venv
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/samverkan} $(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: venv
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+check-deploy: venv
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=samverkan.example.se $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# PNGs of the start, period, body and person pages for the README (needs /usr/bin/chromium).
+screenshots: venv
+	$(BIN)/python scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

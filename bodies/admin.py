@@ -1,0 +1,712 @@
+"""The secretary's tool for the structure: periods, organisations, bodies and seats."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from mptt.admin import DraggableMPTTAdmin
+from mptt.exceptions import InvalidMove
+
+from bodies import services
+from bodies.forms import (
+    CarryForwardForm,
+    MarkDecidedForm,
+    SeatForm,
+    backs_choice_label,
+    seat_choice_label,
+)
+from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
+from members.forms import AppointmentInlineFormSet
+from members.models import Appointment
+
+admin.site.site_header = _("Samverkan – administration")
+admin.site.site_title = _("Samverkan")
+admin.site.index_title = _("Register över samverkansorganisationen")
+
+
+def reference_day(period):
+    """The day whose holders the admin shows: today, kept within the period."""
+    return min(max(timezone.localdate(), period.start), period.end)
+
+
+def admin_link(obj, text=None):
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, text if text is not None else obj)
+
+
+def holders_text(seat):
+    """Who holds the seat on the period's reference day (reads prefetched appointments)."""
+    holders = seat.holders_on(reference_day(seat.body.period))
+    if holders:
+        return ", ".join(appointment.person.full_name for appointment in holders)
+    if seat.office_label:
+        return seat.office_label
+    return gettext("Vakant")
+
+
+class PeriodListFilter(admin.SimpleListFilter):
+    """Filter by mandate period; without a choice the current period is shown.
+
+    "Alla" is an explicit choice (``?period=all``) so that the default can apply
+    when no parameter is given and the filter still stays visible and usable.
+    """
+
+    title = _("mandatperiod")
+    parameter_name = "period"
+    field_path = "period"
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        current = MandatePeriod.objects.current()
+        self.default = str(current.pk) if current else self.ALL
+
+    def lookups(self, request, model_admin):
+        return [
+            (
+                str(period.pk),
+                gettext("%(name)s (förslag)") % {"name": period.name}
+                if period.is_proposed
+                else period.name,
+            )
+            for period in MandatePeriod.objects.all()
+        ]
+
+    def value(self):
+        return super().value() or self.default
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ALL:
+            return queryset
+        return queryset.filter(**{self.field_path: value})
+
+    def choices(self, changelist):
+        value = self.value()
+        yield {
+            "selected": value == self.ALL,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": gettext("Alla"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class SeatPeriodListFilter(PeriodListFilter):
+    """The period filter for models that reach the period through their body."""
+
+    field_path = "body__period"
+
+
+class BodyListFilter(admin.SimpleListFilter):
+    """Filter by body, offering the bodies of the period chosen in the period filter."""
+
+    title = _("organ")
+    parameter_name = "body"
+    field_path = "body"
+
+    def lookups(self, request, model_admin):
+        period = request.GET.get(PeriodListFilter.parameter_name)
+        if period is None:
+            current = MandatePeriod.objects.current()
+            period = str(current.pk) if current else PeriodListFilter.ALL
+        bodies = Body.objects.select_related("period").order_by("tree_id", "lft")
+        if period.isdigit():
+            return [(str(body.pk), body.name) for body in bodies.filter(period_id=period)]
+        return [(str(body.pk), str(body)) for body in bodies]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.field_path: self.value()})
+        return queryset
+
+
+class PrefetchingChangeListMixin:
+    """Prefetch what the changelist's columns read, without touching other views."""
+
+    changelist_prefetch_related = ()
+
+    def get_changelist(self, request, **kwargs):
+        lookups = self.changelist_prefetch_related
+
+        class PrefetchingChangeList(super().get_changelist(request, **kwargs)):
+            def get_queryset(self, request, exclude_parameters=None):
+                queryset = super().get_queryset(request, exclude_parameters)
+                return queryset.prefetch_related(*lookups)
+
+        return PrefetchingChangeList
+
+
+def _holder_prefetches():
+    """A seat's appointments for the admin: everyone, published or not, with names.
+
+    ``Seat.is_vacant_on()`` also reads ``unpublished_appointments``; prefetching it
+    keeps the composition check at a fixed number of queries.
+    """
+    return (
+        Prefetch("appointments", queryset=Appointment.objects.select_related("person")),
+        Prefetch(
+            "appointments",
+            queryset=Appointment.objects.unpublished().only("seat_id", "start", "end"),
+            to_attr="unpublished_appointments",
+        ),
+    )
+
+
+def _seats_with_holders():
+    return Prefetch(
+        "seats",
+        queryset=Seat.objects.select_related("organisation").prefetch_related(
+            *_holder_prefetches()
+        ),
+    )
+
+
+def composition_status_text(report):
+    """A short status for the changelist, e.g. "3 vakanta, 2 platser saknas"."""
+    parts = []
+    if report.vacant:
+        count = len(report.vacant)
+        parts.append(ngettext("%(count)s vakant", "%(count)s vakanta", count) % {"count": count})
+    missing = sum(item.ordinary + item.substitutes for item in report.missing)
+    if missing:
+        parts.append(
+            ngettext("%(count)s plats saknas", "%(count)s platser saknas", missing)
+            % {"count": missing}
+        )
+    if report.too_few_members:
+        count = report.too_few_members
+        parts.append(
+            ngettext("%(count)s ledamot för lite", "%(count)s ledamöter för få", count)
+            % {"count": count}
+        )
+    if parts:
+        return ", ".join(parts)
+    return gettext("Komplett") if report.seats else gettext("Inga platser")
+
+
+@admin.register(CountyPart)
+class CountyPartAdmin(admin.ModelAdmin):
+    list_display = ("name", "order")
+    list_editable = ("order",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "kind", "code", "county_part")
+    list_filter = ("kind", "county_part")
+    list_select_related = ("county_part",)
+    search_fields = ("name", "short_name", "code")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "short_name", "slug", "kind", "code", "county_part")
+
+
+@admin.register(MandatePeriod)
+class MandatePeriodAdmin(admin.ModelAdmin):
+    list_display = ("name", "status", "start", "end", "body_count", "decision_reference")
+    list_filter = ("status",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "status", "start", "end", "decision_reference", "decided_on")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(body_count=Count("bodies"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A proposal becomes decided through "Markera som beslutad", which asks for
+        # the decision; the status is not flipped in passing.
+        return ("status", "decided_on") if obj else ()
+
+    @admin.display(description=_("antal organ"), ordering="body_count")
+    def body_count(self, period):
+        return period.body_count
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/fora-fram/",
+                self.admin_site.admin_view(self.carry_forward_view),
+                name="bodies_mandateperiod_carry_forward",
+            ),
+            path(
+                "<int:pk>/besluta/",
+                self.admin_site.admin_view(self.mark_decided_view),
+                name="bodies_mandateperiod_mark_decided",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def carry_forward_view(self, request, pk):
+        """Create the next period from this one: one transaction, nothing on error."""
+        period = get_object_or_404(MandatePeriod, pk=pk)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        start, end = services.next_period_dates(period)
+        name = f"{start.year}–{end.year}"
+        form = CarryForwardForm(
+            request.POST or None,
+            initial={
+                "name": name,
+                "slug": slugify(name.replace("–", "-")),
+                "start": start,
+                "end": end,
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = services.carry_forward(period, **form.cleaned_data)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    gettext(
+                        "Mandatperioden %(new)s har skapats som förslag med %(count)s organ "
+                        "från %(old)s."
+                    )
+                    % {"new": new.name, "count": new.bodies.count(), "old": period.name},
+                    messages.SUCCESS,
+                )
+                changelist = reverse("admin:bodies_body_changelist")
+                return HttpResponseRedirect(f"{changelist}?period__id__exact={new.pk}")
+        return self.period_form(
+            request, period, form, _("Skapa nästa mandatperiod från %(period)s")
+        )
+
+    def mark_decided_view(self, request, pk):
+        period = get_object_or_404(MandatePeriod, pk=pk)
+        if not self.has_change_permission(request, period):
+            raise PermissionDenied
+        form = MarkDecidedForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            period.mark_decided(
+                form.cleaned_data["decision_reference"], form.cleaned_data["decided_on"]
+            )
+            self.message_user(
+                request,
+                gettext("%(period)s är nu beslutad.") % {"period": period.name},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:bodies_mandateperiod_change", args=[period.pk])
+            )
+        return self.period_form(request, period, form, _("Markera %(period)s som beslutad"))
+
+    def period_form(self, request, period, form, title):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": period,
+            "title": title % {"period": period.name},
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/bodies/mandateperiod/period_form.html", context)
+
+
+class CompositionRuleInline(admin.TabularInline):
+    model = CompositionRule
+    fields = ("organisation", "ordinary", "substitutes")
+    autocomplete_fields = ("organisation",)
+    extra = 0
+
+
+class SeatInline(admin.TabularInline):
+    """The body's seats; people are appointed on each seat's own page (no nested inlines)."""
+
+    model = Seat
+    fk_name = "body"
+    # Who holds the seat and the way to change that come first: the row is wide.
+    fields = (
+        "organisation",
+        "role",
+        "position",
+        "holders",
+        "appointments_link",
+        "office_label",
+        "backs",
+        "order",
+    )
+    readonly_fields = ("holders", "appointments_link")
+    autocomplete_fields = ("organisation",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organisation", "body__period")
+            .prefetch_related(*_holder_prefetches())
+        )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            # Four icons per field and row drown the table; the full forms have them.
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        backs = formset.form.base_fields.get("backs")
+        if backs is not None:
+            # Only this body's ordinary seats; the choices are built once for all rows.
+            ordinary = Seat.objects.none()
+            if obj is not None and obj.pk:
+                ordinary = Seat.objects.filter(body=obj, role=Seat.Role.ORDINARY)
+            backs.queryset = ordinary
+            backs.choices = [
+                ("", backs.empty_label),
+                *(
+                    (seat.pk, backs_choice_label(seat))
+                    for seat in ordinary.select_related("organisation")
+                ),
+            ]
+        return formset
+
+    @admin.display(description=_("Innehavare"))
+    def holders(self, seat):
+        if seat.pk is None:
+            return "–"
+        return holders_text(seat)
+
+    @admin.display(description=_("Uppdrag"))
+    def appointments_link(self, seat):
+        if seat.pk is None:
+            return gettext("Spara först")
+        return admin_link(seat, gettext("Ändra uppdrag"))
+
+
+@admin.register(Body)
+class BodyAdmin(PrefetchingChangeListMixin, DraggableMPTTAdmin):
+    # The composition comes before the wide text columns so that it stays in view.
+    list_display = (
+        "tree_actions",
+        "indented_title",
+        "kind",
+        "seat_count",
+        "composition_status",
+        "supports_name",
+        "period",
+    )
+    list_display_links = ("indented_title",)
+    list_filter = (PeriodListFilter, "kind", "county_part")
+    list_select_related = ("period", "supports")
+    # A tree is read in tree order: sorting by a column would scramble it.
+    sortable_by = ()
+    search_fields = ("name", "short_name", "period__name")
+    expand_tree_by_default = True
+    changelist_prefetch_related = (
+        _seats_with_holders(),
+        "rules__organisation",
+        "member_organisations",
+    )
+
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("parent", "supports", "predecessor", "lead_organisation")
+    filter_horizontal = ("member_organisations",)
+    readonly_fields = ("composition_report",)
+    inlines = (CompositionRuleInline, SeatInline)
+    fieldsets = (
+        (
+            _("Grunddata"),
+            {
+                "fields": (
+                    "period",
+                    "name",
+                    "short_name",
+                    "slug",
+                    "kind",
+                    "parent",
+                    "supports",
+                    "predecessor",
+                )
+            },
+        ),
+        (
+            pgettext_lazy("body mandate", "Uppdrag"),
+            {"fields": ("purpose", "legal_basis", "min_meetings_per_year")},
+        ),
+        (
+            _("Sammansättning"),
+            {
+                "fields": (
+                    "member_organisations",
+                    "min_members",
+                    "composition_note",
+                    "lead_organisation",
+                    "county_part",
+                    "composition_report",
+                )
+            },
+        ),
+    )
+
+    class Media:
+        # Indentation by CSS class instead of mptt's style="text-indent:…" attribute,
+        # which the Content-Security-Policy (style-src 'self') blocks.
+        css = {"all": ["bodies/admin/bodies.css"]}
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "period" not in initial:
+            period = MandatePeriod.objects.current()
+            if period is not None:
+                initial["period"] = period.pk
+        return initial
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "body" and request.GET.get("field_name"):
+            # Choosing a parent, supported council or predecessor: the newest periods
+            # first, as that is where the secretary works (the tree order puts them last).
+            queryset = queryset.order_by("-period__start", "tree_id", "lft")
+        return queryset, may_have_duplicates
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            # mptt would swap in an indented tree select; the autocomplete needs none.
+            return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # Changelist columns
+
+    @admin.display(description=_("organ"))
+    def indented_title(self, body):
+        level = min(body.level, 9)
+        return format_html('<span class="tree-title tree-level-{}">{}</span>', level, body.name)
+
+    @admin.display(description=_("tjänstepersonsstöd för"))
+    def supports_name(self, body):
+        return body.supports.display_name if body.supports_id else ""
+
+    @admin.display(description=_("platser"))
+    def seat_count(self, body):
+        return len(body.seats.all())
+
+    @admin.display(description=_("sammansättning"))
+    def composition_status(self, body):
+        return composition_status_text(body.composition(on=reference_day(body.period)))
+
+    # Change form
+
+    @admin.display(description=_("kontroll av sammansättningen"))
+    def composition_report(self, body):
+        if body.pk is None:
+            return gettext("Visas när organet har sparats.")
+        body = (
+            Body.objects.select_related("period")
+            .prefetch_related(_seats_with_holders(), "rules__organisation", "member_organisations")
+            .get(pk=body.pk)
+        )
+        day = reference_day(body.period)
+        report = body.composition(on=day)
+        lines = []
+        for seat in report.vacant:
+            lines.append(
+                format_html(
+                    "{}: {}",
+                    gettext("Vakant"),
+                    admin_link(seat, seat_choice_label(seat)),
+                )
+            )
+        for missing in report.missing:
+            lines.append(
+                gettext(
+                    "Saknas: %(organisation)s – %(ordinary)s ordinarie, %(substitutes)s ersättare"
+                )
+                % {
+                    "organisation": missing.organisation.name,
+                    "ordinary": missing.ordinary,
+                    "substitutes": missing.substitutes,
+                }
+            )
+        if report.too_few_members:
+            lines.append(
+                gettext("Minst %(min)s ordinarie ledamöter krävs, %(count)s finns.")
+                % {"min": body.min_members, "count": report.ordinary_count}
+            )
+        if not lines:
+            lines.append(gettext("Sammansättningen är komplett."))
+        return format_html(
+            "<p>{}</p><ul>{}</ul>",
+            gettext("Läget den %(day)s:") % {"day": formats.date_format(day)},
+            format_html_join("", "<li>{}</li>", ((line,) for line in lines)),
+        )
+
+    def delete_selected_tree(self, modeladmin, request, queryset):
+        """Bulk delete, but show Django's "protected" page instead of mptt's crash.
+
+        mptt deletes as soon as the confirmation is posted and never checks for
+        protected objects (seats, children, successors), which would end in a 500.
+        """
+        _deletable, _count, perms_needed, protected = self.get_deleted_objects(queryset, request)
+        if protected or perms_needed:
+            return delete_selected(modeladmin, request, queryset)
+        return super().delete_selected_tree(modeladmin, request, queryset)
+
+    # Drag and drop in the tree
+
+    def _tree_context(self, request):
+        context = super()._tree_context(request)
+        # django-mptt ships no Swedish catalogue.
+        context["messages"] = {
+            "before": gettext("flytta före"),
+            "child": gettext("flytta in under"),
+            "after": gettext("flytta efter"),
+            "collapseTree": gettext("Fäll ihop trädet"),
+            "expandTree": gettext("Fäll ut trädet"),
+        }
+        return context
+
+    @transaction.atomic
+    def _move_node(self, request):
+        """Move a body in the tree (the drag-and-drop script posts cmd=move_node here).
+
+        Replaces mptt's version, which calls ``move_node`` without ``Body.clean()`` and
+        so would put a body under a body of another mandate period, and whose
+        messages are not translated. The script reloads the page after the request,
+        which shows the message.
+        """
+        position = request.POST.get("position")
+        queryset = self.get_queryset(request)
+        try:
+            cut_item = queryset.get(pk=request.POST.get("cut_item"))
+            pasted_on = queryset.get(pk=request.POST.get("pasted_on"))
+        except (Body.DoesNotExist, TypeError, ValueError):
+            return self._move_failed(
+                request, gettext("Organet finns inte längre. Ladda om sidan och försök igen.")
+            )
+        if position not in ("last-child", "left", "right"):
+            return self._move_failed(request, gettext("Okänd flyttinstruktion."))
+        if not self.has_change_permission(request, cut_item):
+            return self._move_failed(request, gettext("Du får inte flytta organet."))
+
+        new_parent = pasted_on if position == "last-child" else pasted_on.parent
+        old_parent = cut_item.parent
+        cut_item.parent = new_parent
+        try:
+            cut_item.clean()
+        except ValidationError as error:
+            return self._move_failed(request, " ".join(error.messages))
+        finally:
+            cut_item.parent = old_parent
+
+        before = self.get_data_before_update(request, cut_item, pasted_on)
+        try:
+            self.model._tree_manager.move_node(cut_item, pasted_on, position)
+        except InvalidMove as error:
+            return self._move_failed(request, str(error))
+        self.log_change(
+            request,
+            cut_item,
+            self.get_move_node_change_message(request, cut_item, pasted_on, before),
+        )
+        self.message_user(request, gettext("%(body)s har flyttats.") % {"body": cut_item.name})
+        return HttpResponse("OK, moved.")
+
+    def _move_failed(self, request, message):
+        self.message_user(request, message, level=messages.ERROR)
+        return HttpResponse("FAIL, " + message)
+
+
+class SeatAppointmentInline(admin.TabularInline):
+    model = Appointment
+    formset = AppointmentInlineFormSet
+    fields = ("person", "start", "end", "appointed_by", "note")
+    autocomplete_fields = ("person",)
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+
+@admin.register(Seat)
+class SeatAdmin(PrefetchingChangeListMixin, admin.ModelAdmin):
+    form = SeatForm
+    list_display = ("__str__", "body", "organisation", "role", "position", "holders")
+    list_filter = (
+        SeatPeriodListFilter,
+        BodyListFilter,
+        ("organisation", admin.RelatedOnlyFieldListFilter),
+        "role",
+        "position",
+    )
+    list_select_related = ("body__period", "organisation")
+    changelist_prefetch_related = _holder_prefetches()
+    search_fields = (
+        "body__name",
+        "body__short_name",
+        "body__period__name",
+        "organisation__name",
+        "organisation__short_name",
+        "office_label",
+    )
+    autocomplete_fields = ("body", "organisation")
+    inlines = (SeatAppointmentInline,)
+
+    def get_fieldsets(self, request, obj=None):
+        # A seat stays in its body: its appointments belong to that body's period.
+        first = ("body_link",) if obj else ("body",)
+        fields = (*first, "organisation", "role", "position", "backs", "office_label", "order")
+        return [(None, {"fields": fields})]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("body_link",) if obj else ()
+
+    @admin.display(description=_("organ"))
+    def body_link(self, seat):
+        return admin_link(seat.body)
+
+    @admin.display(description=_("Innehavare"))
+    def holders(self, seat):
+        return holders_text(seat)
+
+    def _back_to_body(self, request, obj, response):
+        """After a plain save, go back to the body's page: that is where the secretary came from."""
+        plain_save = not any(
+            key in request.POST for key in ("_continue", "_addanother", "_saveasnew", "_popup")
+        )
+        if plain_save and isinstance(response, HttpResponseRedirect) and obj.body_id:
+            return HttpResponseRedirect(reverse("admin:bodies_body_change", args=[obj.body_id]))
+        return response
+
+    def response_change(self, request, obj):
+        return self._back_to_body(request, obj, super().response_change(request, obj))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self._back_to_body(request, obj, response)
+
+
+@admin.register(CompositionRule)
+class CompositionRuleAdmin(admin.ModelAdmin):
+    list_display = ("body", "organisation", "ordinary", "substitutes")
+    list_select_related = ("body__period", "organisation")
+    list_filter = (
+        SeatPeriodListFilter,
+        BodyListFilter,
+        ("organisation", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("body__name", "organisation__name")
+    autocomplete_fields = ("body", "organisation")

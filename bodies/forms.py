@@ -1,0 +1,79 @@
+"""Admin forms for the structure."""
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from bodies.models import Seat
+
+
+def seat_choice_label(seat):
+    """A seat named within its body: "Askersunds kommun – ordinarie ledamot (ordförande)"."""
+    label = f"{seat.office_label or seat.organisation.name} – {seat.get_role_display()}"
+    if seat.position != Seat.Position.MEMBER:
+        label += f" ({seat.get_position_display()})"
+    return label
+
+
+def backs_choice_label(seat):
+    """An ordinary seat that a substitute can back: "Askersunds kommun: Kommundirektör"."""
+    label = seat.organisation.short_name or seat.organisation.name
+    return f"{label}: {seat.office_label}" if seat.office_label else label
+
+
+class OrdinarySeatChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, seat):
+        return backs_choice_label(seat)
+
+
+class SeatForm(forms.ModelForm):
+    """A seat; a substitute can only back an ordinary seat of the same body."""
+
+    class Meta:
+        model = Seat
+        fields = ("body", "organisation", "role", "position", "backs", "office_label", "order")
+        field_classes = {"backs": OrdinarySeatChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "backs" not in self.fields:
+            return
+        body_id = self.instance.body_id or self.data.get("body") or self.initial.get("body")
+        backs = self.fields["backs"]
+        if body_id and str(body_id).isdigit():
+            backs.queryset = (
+                Seat.objects.filter(body_id=body_id, role=Seat.Role.ORDINARY)
+                .exclude(pk=self.instance.pk)
+                .select_related("organisation")
+            )
+        else:
+            backs.queryset = Seat.objects.none()
+            backs.help_text = gettext("Välj organ och spara platsen först.")
+
+
+class CarryForwardForm(forms.Form):
+    """The next mandate period, to be created as a copy of this one's structure."""
+
+    name = forms.CharField(label=_("Namn"), max_length=40, help_text=_("T.ex. 2027–2030."))
+    slug = forms.SlugField(label=_("Kortnamn i adress"), max_length=40)
+    start = forms.DateField(label=_("Början"))
+    end = forms.DateField(label=_("Slut"))
+    with_appointments = forms.BooleanField(
+        label=_("Kopiera även uppdrag"),
+        required=False,
+        help_text=_(
+            "Bara uppdrag som fortfarande löper när perioden slutar; de börjar om från den "
+            "nya periodens första dag."
+        ),
+    )
+
+
+class MarkDecidedForm(forms.Form):
+    """The decision that turns a proposed period into the decided structure."""
+
+    decision_reference = forms.CharField(
+        label=_("Beslutsreferens"),
+        max_length=200,
+        help_text=_("T.ex. ”Regionala samverkansrådet 2026-10-15 § 4”."),
+    )
+    decided_on = forms.DateField(label=_("Beslutsdatum"))

@@ -1,0 +1,742 @@
+"""The structure: organisations, mandate periods, bodies and their seats."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from mptt.models import MPTTModel, TreeForeignKey
+from mptt.querysets import TreeQuerySet
+
+
+class CountyPart(models.Model):
+    """A geographic part of the county (länsdel), e.g. Norra länsdelen."""
+
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    slug = models.SlugField(_("kortnamn i adress"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("länsdel")
+        verbose_name_plural = _("länsdelar")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("bodies:county_part", args=[self.slug])
+
+
+class Organisation(models.Model):
+    """A party to the collaboration: the region, a municipality, the county board …"""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("region")
+        MUNICIPALITY = "municipality", _("kommun")
+        COUNTY_BOARD = "county_board", _("länsstyrelse")
+        UNIVERSITY = "university", _("universitet")
+        OTHER = "other", _("annan organisation")
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    short_name = models.CharField(_("kortnamn"), max_length=60, blank=True)
+    slug = models.SlugField(_("kortnamn i adress"), max_length=200, unique=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    code = models.CharField(
+        _("officiell kod"),
+        max_length=10,
+        blank=True,
+        help_text=_("Kommunkod (4 siffror) eller länskod (2 siffror)."),
+    )
+    county_part = models.ForeignKey(
+        CountyPart,
+        verbose_name=_("länsdel"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code"],
+                condition=~Q(code=""),
+                name="organisation_code_unique_per_kind",
+                violation_error_message=_(
+                    "En annan organisation av samma typ har redan den här koden."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="municipality") | Q(code="") | Q(code__regex=r"^[0-9]{4}$"),
+                name="organisation_municipality_code_4_digits",
+                violation_error_message=_("En kommunkod har fyra siffror, till exempel 1880."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("members:organisation", args=[self.slug])
+
+    def clean(self):
+        if self.county_part_id and self.kind != self.Kind.MUNICIPALITY:
+            raise ValidationError({"county_part": _("Bara en kommun kan höra till en länsdel.")})
+        is_county_level = self.kind in (self.Kind.REGION, self.Kind.COUNTY_BOARD)
+        if is_county_level and self.code and not (len(self.code) == 2 and self.code.isdigit()):
+            raise ValidationError({"code": _("En länskod har två siffror, till exempel 18.")})
+
+
+class MandatePeriodQuerySet(models.QuerySet):
+    def decided(self):
+        return self.filter(status=MandatePeriod.Status.DECIDED)
+
+    def current(self, on=None):
+        """The decided period that contains the date; a proposal never becomes current."""
+        on = on or timezone.localdate()
+        return self.decided().filter(start__lte=on, end__gte=on).first()
+
+    def with_body_counts(self):
+        """Periods with ``body_count``, for a list of periods in one query."""
+        return self.annotate(body_count=models.Count("bodies"))
+
+
+class MandatePeriod(models.Model):
+    """A mandate period (mandatperiod), e.g. 2023–2026, decided or proposed."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("förslag")
+        DECIDED = "decided", _("beslutad")
+
+    name = models.CharField(_("namn"), max_length=40, unique=True)
+    slug = models.SlugField(_("kortnamn i adress"), max_length=40, unique=True)
+    start = models.DateField(_("början"))
+    end = models.DateField(_("slut"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    decision_reference = models.CharField(_("beslutsreferens"), max_length=200, blank=True)
+    decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
+
+    objects = MandatePeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("mandatperiod")
+        verbose_name_plural = _("mandatperioder")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="period_ends_after_start",
+                violation_error_message=_("En mandatperiod måste sluta efter att den börjar."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("bodies:period", args=[self.slug])
+
+    @property
+    def is_proposed(self):
+        return self.status == self.Status.PROPOSED
+
+    def mark_decided(self, reference, on):
+        """Turn a proposal into the decided structure; only a decision makes it current."""
+        if not reference or not on:
+            raise ValidationError(_("Ange beslutsreferens och beslutsdatum."))
+        self.status = self.Status.DECIDED
+        self.decision_reference = reference
+        self.decided_on = on
+        self.save(update_fields=["status", "decision_reference", "decided_on"])
+
+    def contains(self, day):
+        return self.start <= day <= self.end
+
+    def default_day(self, today=None):
+        """The day a roster of this period shows unless asked: today, or the nearest end.
+
+        A past period shows its last day (who sat when it ended), a future one its first.
+        """
+        today = today or timezone.localdate()
+        return min(max(today, self.start), self.end)
+
+    @property
+    def has_ended(self):
+        return self.end < timezone.localdate()
+
+    @property
+    def has_started(self):
+        return self.start <= timezone.localdate()
+
+    # Addresses under /perioder/ that are pages of their own, not periods.
+    RESERVED_SLUGS = {"jamfor"}
+
+    def clean(self):
+        if self.slug in self.RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": _("Adressen är upptagen av en annan sida; välj en annan.")}
+            )
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("En mandatperiod måste sluta efter att den börjar.")})
+        if self.start and self.end:
+            overlapping = MandatePeriod.objects.filter(
+                start__lte=self.end, end__gte=self.start
+            ).exclude(pk=self.pk)
+            if overlapping.exists():
+                raise ValidationError(
+                    gettext("Perioden överlappar %(period)s.")
+                    % {"period": overlapping.first().name}
+                )
+
+
+class BodyQuerySet(TreeQuerySet):
+    def for_period(self, period):
+        return self.filter(period=period)
+
+    def with_relations(self):
+        """Everything a structure page shows about a body, in a fixed number of queries."""
+        return self.select_related(
+            "period", "parent", "supports", "lead_organisation", "county_part"
+        ).prefetch_related("supported_by")
+
+    def for_chart(self):
+        """Bodies in tree order (tree_id, lft) with what a chart item shows, in one query.
+
+        Build the nesting from the list with ``mptt.utils.cache_tree_children`` or
+        ``Body.forest``; never ask a node for its children or ancestors.
+        """
+        return self.select_related("period", "supports").order_by("tree_id", "lft")
+
+    def for_body_page(self):
+        """A body with everything its page reads: relations, composition rules and roster.
+
+        Related bodies come with their period, which their addresses need.
+        """
+        related = Body.objects.select_related("period")
+        return self.select_related(
+            "period",
+            "parent__period",
+            "supports__period",
+            "predecessor__period",
+            "lead_organisation",
+            "county_part",
+        ).prefetch_related(
+            models.Prefetch("children", queryset=related.order_by("lft")),
+            models.Prefetch("supported_by", queryset=related),
+            models.Prefetch("successors", queryset=related),
+            models.Prefetch(
+                "rules", queryset=CompositionRule.objects.select_related("organisation")
+            ),
+            "member_organisations",
+            models.Prefetch("seats", queryset=Seat.objects.with_appointments()),
+        )
+
+    def search(self, text):
+        """Bodies whose name or short name contains the text, in any letter case."""
+        return self.filter(casefree_contains("name", text) | casefree_contains("short_name", text))
+
+
+class Body(MPTTModel):
+    """A council, group or network within one mandate period."""
+
+    class Kind(models.TextChoices):
+        POLITICAL_COUNCIL = "political_council", _("politiskt samverkansråd")
+        OFFICIALS_GROUP = "officials_group", _("tjänstepersonsgrupp")
+        NETWORK = "network", _("nätverk")
+        STEERING_GROUP = "steering_group", _("styrgrupp")
+        PARTNERSHIP = "partnership", _("partnerskap")
+
+    period = models.ForeignKey(
+        MandatePeriod,
+        verbose_name=_("mandatperiod"),
+        on_delete=models.PROTECT,
+        related_name="bodies",
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    short_name = models.CharField(_("kortnamn"), max_length=60, blank=True)
+    slug = models.SlugField(_("kortnamn i adress"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
+    parent = TreeForeignKey(
+        "self",
+        verbose_name=_("rapporterar till"),
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+    )
+    supports = models.ForeignKey(
+        "self",
+        verbose_name=_("tjänstepersonsstöd för"),
+        on_delete=models.PROTECT,
+        related_name="supported_by",
+        null=True,
+        blank=True,
+        help_text=_("Det politiska råd som gruppen bereder ärenden åt."),
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("föregångare"),
+        on_delete=models.PROTECT,
+        related_name="successors",
+        null=True,
+        blank=True,
+        help_text=_("Samma organ under en tidigare mandatperiod."),
+    )
+    purpose = models.TextField(_("syfte och uppdrag"), blank=True)
+    min_meetings_per_year = models.PositiveSmallIntegerField(
+        _("minsta antal möten per år"), null=True, blank=True
+    )
+    min_members = models.PositiveSmallIntegerField(
+        _("minsta antal ordinarie ledamöter"), null=True, blank=True
+    )
+    member_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("medlemsorganisationer"),
+        related_name="member_of",
+        blank=True,
+        help_text=_(
+            "De organisationer som var och en utser ledamöter enligt sammansättningsreglerna."
+        ),
+    )
+    composition_note = models.TextField(_("sammansättning i ord"), blank=True)
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("ansvarig organisation"),
+        on_delete=models.PROTECT,
+        related_name="led_bodies",
+        null=True,
+        blank=True,
+    )
+    county_part = models.ForeignKey(
+        CountyPart,
+        verbose_name=_("länsdel"),
+        on_delete=models.PROTECT,
+        related_name="bodies",
+        null=True,
+        blank=True,
+    )
+    legal_basis = models.CharField(_("grund eller beslut"), max_length=300, blank=True)
+    closing_note = models.TextField(
+        _("när organet upphör"),
+        blank=True,
+        help_text=_(
+            "Vart organets frågor går när det läggs ned, t.ex. ”Frågorna hanteras i "
+            "Regionala samverkansrådet”."
+        ),
+    )
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organ")
+        verbose_name_plural = pgettext_lazy("plural", "organ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "slug"],
+                name="body_slug_unique_in_period",
+                violation_error_message=_("Det finns redan ett organ med den adressen i perioden."),
+            ),
+            models.UniqueConstraint(
+                fields=["period", "name"],
+                name="body_name_unique_in_period",
+                violation_error_message=_("Det finns redan ett organ med det namnet i perioden."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="body_not_own_parent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(supports=models.F("pk")),
+                name="body_not_own_support",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.period.name})" if self.period_id else self.name
+
+    def get_absolute_url(self):
+        return reverse("bodies:body", args=[self.period.slug, self.slug])
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    def clean(self):
+        errors = {}
+        if self.parent_id and self.period_id and self.parent.period_id != self.period_id:
+            errors["parent"] = _(
+                "Ett organ kan bara rapportera till ett organ i samma mandatperiod."
+            )
+        if self.parent_id and self.pk and self.parent.is_descendant_of(self, include_self=True):
+            errors["parent"] = _(
+                "Ett organ kan inte rapportera till sig självt eller till ett organ under sig."
+            )
+        if self.supports_id:
+            if self.supports_id == self.pk:
+                errors["supports"] = _("Ett organ kan inte vara tjänstepersonsstöd för sig självt.")
+            elif self.period_id and self.supports.period_id != self.period_id:
+                errors["supports"] = _(
+                    "Ett organ kan bara vara stöd för ett organ i samma mandatperiod."
+                )
+        if (
+            self.predecessor_id
+            and self.period_id
+            and self.predecessor.period.start >= self.period.start
+        ):
+            errors["predecessor"] = _("Föregångaren måste höra till en tidigare mandatperiod.")
+        if errors:
+            raise ValidationError(errors)
+
+    def composition(self, on=None):
+        """Check the composition rules against the seats and who holds them on a date.
+
+        Uses ``seats``, ``rules`` and ``member_organisations`` as prefetched by the
+        caller, so a page showing many bodies stays at a fixed number of queries.
+        """
+        on = on or timezone.localdate()
+        seats = list(self.seats.all())
+        rules = list(self.rules.all())
+        members = list(self.member_organisations.all())
+        report = CompositionReport(seats=seats)
+        counted = [seat for seat in seats if seat.counts_as_member]
+        for seat in counted:
+            if seat.is_vacant_on(on):
+                report.vacant.append(seat)
+        ordinary = Counter(s.organisation_id for s in counted if s.role == Seat.Role.ORDINARY)
+        substitute = Counter(s.organisation_id for s in counted if s.role == Seat.Role.SUBSTITUTE)
+        specific = {rule.organisation_id: rule for rule in rules if rule.organisation_id}
+        general = next((rule for rule in rules if not rule.organisation_id), None)
+        organisations = {org.pk: org for org in members}
+        for seat in seats:
+            organisations.setdefault(seat.organisation_id, seat.organisation)
+        for rule in specific.values():
+            organisations.setdefault(rule.organisation_id, rule.organisation)
+        for org_id, org in sorted(organisations.items(), key=lambda item: item[1].name):
+            rule = specific.get(org_id) or (general if org in members else None)
+            if rule is None:
+                continue
+            if ordinary[org_id] < rule.ordinary or substitute[org_id] < rule.substitutes:
+                report.missing.append(
+                    MissingSeats(
+                        organisation=org,
+                        ordinary=max(rule.ordinary - ordinary[org_id], 0),
+                        substitutes=max(rule.substitutes - substitute[org_id], 0),
+                    )
+                )
+        report.ordinary_count = sum(ordinary.values())
+        if self.min_members and report.ordinary_count < self.min_members:
+            report.too_few_members = self.min_members - report.ordinary_count
+        return report
+
+    @classmethod
+    def forest(cls, bodies):
+        """Nest bodies listed in tree order into ``ChartNode`` roots, without queries.
+
+        Each node also knows its path (the bodies it reports to, top first), read from
+        the same list, so a filtered chart can say where a body sits.
+        """
+        nodes = {}
+        roots = []
+        for body in bodies:
+            parent = nodes.get(body.parent_id)
+            node = ChartNode(body=body, path=[*parent.path, parent.body] if parent else [])
+            nodes[body.pk] = node
+            (parent.children if parent else roots).append(node)
+        return roots
+
+    def roster(self, on):
+        """Who holds the body's seats on the date, grouped by organisation.
+
+        Each ordinary seat is paired with the substitute seats that back it; a
+        substitute backing no seat gets a row of its own. Reads prefetched ``seats``
+        (``Seat.objects.with_appointments()``).
+        """
+        seats = list(self.seats.all())
+        backing = {}
+        for seat in seats:
+            if seat.backs_id:
+                backing.setdefault(seat.backs_id, []).append(seat)
+        ordinary_ids = {seat.pk for seat in seats if seat.role == Seat.Role.ORDINARY}
+        groups = {}
+        for seat in seats:
+            group = groups.get(seat.organisation_id)
+            if group is None:
+                group = groups[seat.organisation_id] = RosterGroup(seat.organisation)
+            if seat.role == Seat.Role.ORDINARY:
+                group.rows.append(
+                    RosterRow(
+                        ordinary=RosterCell(seat, on),
+                        substitutes=[RosterCell(sub, on) for sub in backing.get(seat.pk, [])],
+                    )
+                )
+            elif seat.backs_id not in ordinary_ids:
+                group.rows.append(RosterRow(ordinary=None, substitutes=[RosterCell(seat, on)]))
+        return list(groups.values())
+
+    def former_appointments(self, on):
+        """Public appointments to the body's seats that ended before the date, latest first."""
+        former = [
+            appointment
+            for seat in self.seats.all()
+            for appointment in seat.appointments.all()
+            if appointment.end and appointment.end < on
+        ]
+        return sorted(former, key=lambda a: (a.end, a.start), reverse=True)
+
+
+@dataclass
+class MissingSeats:
+    organisation: Organisation
+    ordinary: int
+    substitutes: int
+
+
+@dataclass
+class CompositionReport:
+    """What the composition check found: vacant seats and organisations missing seats."""
+
+    seats: list
+    vacant: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    ordinary_count: int = 0
+    too_few_members: int = 0
+
+    @property
+    def is_complete(self):
+        return not (self.vacant or self.missing or self.too_few_members)
+
+
+class CompositionRule(models.Model):
+    """A composition rule: how many seats an organisation (or each member organisation) has."""
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("organ"), on_delete=models.CASCADE, related_name="rules"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="composition_rules",
+        null=True,
+        blank=True,
+        help_text=_("Lämna tomt för en regel som gäller varje medlemsorganisation."),
+    )
+    ordinary = models.PositiveSmallIntegerField(_("ordinarie ledamöter"), default=1)
+    substitutes = models.PositiveSmallIntegerField(pgettext_lazy("count", "ersättare"), default=0)
+
+    class Meta:
+        ordering = ["body", "organisation__name"]
+        verbose_name = _("sammansättningsregel")
+        verbose_name_plural = _("sammansättningsregler")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "organisation"],
+                name="rule_unique_per_organisation",
+                violation_error_message=_("Organet har redan en regel för den här organisationen."),
+            ),
+            models.UniqueConstraint(
+                fields=["body"],
+                condition=Q(organisation__isnull=True),
+                name="rule_one_general_per_body",
+                violation_error_message=_(
+                    "Organet har redan en regel för varje medlemsorganisation."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        who = self.organisation.name if self.organisation_id else gettext("Varje organisation")
+        return gettext("%(who)s: %(ordinary)s ordinarie, %(substitutes)s ersättare") % {
+            "who": who,
+            "ordinary": self.ordinary,
+            "substitutes": self.substitutes,
+        }
+
+
+class SeatQuerySet(models.QuerySet):
+    def with_appointments(self):
+        """Seats with their holders, ready for a roster, in a fixed number of queries."""
+        from members.models import Appointment
+
+        # Unpublished holders are fetched apart, with dates only, so that a seat they
+        # hold is not reported vacant while their names never reach a template.
+        return self.select_related("organisation", "backs").prefetch_related(
+            models.Prefetch(
+                "appointments",
+                queryset=Appointment.objects.public().select_related("person__party"),
+            ),
+            models.Prefetch(
+                "appointments",
+                queryset=Appointment.objects.unpublished().only("seat_id", "start", "end"),
+                to_attr="unpublished_appointments",
+            ),
+        )
+
+
+class Seat(models.Model):
+    """A place in a body held by an organisation: ordinary or substitute."""
+
+    class Role(models.TextChoices):
+        ORDINARY = "ordinary", _("ordinarie ledamot")
+        SUBSTITUTE = "substitute", _("ersättare")
+
+    class Position(models.TextChoices):
+        CHAIR = "chair", _("ordförande")
+        VICE_CHAIR = "vice_chair", _("vice ordförande")
+        MEMBER = "member", _("ledamot")
+        SECRETARY = "secretary", _("sekreterare")
+        CO_OPTED = "co_opted", _("adjungerad")
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="seats"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="seats"
+    )
+    role = models.CharField(
+        _("platstyp"), max_length=12, choices=Role.choices, default=Role.ORDINARY
+    )
+    position = models.CharField(
+        _("roll"), max_length=12, choices=Position.choices, default=Position.MEMBER
+    )
+    backs = models.ForeignKey(
+        "self",
+        verbose_name=_("ersättare för"),
+        on_delete=models.SET_NULL,
+        related_name="substitutes",
+        null=True,
+        blank=True,
+        help_text=_("Den ordinarie plats som ersättaren går in för."),
+    )
+    office_label = models.CharField(
+        _("innehas av befattning"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Till exempel ”kommundirektör, Askersunds kommun”; visas när ingen person är angiven."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    objects = SeatQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["body", "organisation__name", "order", "pk"]
+        verbose_name = _("plats")
+        verbose_name_plural = _("platser")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(backs__isnull=True) | Q(role="substitute"),
+                name="seat_only_substitute_backs",
+                violation_error_message=_(
+                    "Bara en ersättarplats kan vara ersättare för en ordinarie plats."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(backs=models.F("pk")),
+                name="seat_not_backing_itself",
+            ),
+        ]
+
+    def __str__(self):
+        label = self.office_label or self.organisation.name
+        return f"{self.body.display_name}: {label} – {self.get_role_display()}"
+
+    @property
+    def counts_as_member(self):
+        return self.position not in (self.Position.SECRETARY, self.Position.CO_OPTED)
+
+    def holders_on(self, day):
+        """Public appointments running on the day; reads the prefetched appointments."""
+        return [a for a in self.appointments.all() if a.covers(day)]
+
+    def held_unpublished_on(self, day):
+        """Whether someone not published holds the seat on the day (names stay hidden)."""
+        hidden = getattr(self, "unpublished_appointments", None)
+        if hidden is None:
+            from members.models import Appointment
+
+            hidden = Appointment.objects.unpublished().filter(seat=self)
+        return any(a.covers(day) for a in hidden)
+
+    def is_vacant_on(self, day):
+        return not (self.office_label or self.holders_on(day) or self.held_unpublished_on(day))
+
+    def clean(self):
+        if self.backs_id:
+            if self.role != self.Role.SUBSTITUTE:
+                raise ValidationError(
+                    {"backs": _("Bara en ersättarplats kan vara ersättare för en ordinarie plats.")}
+                )
+            if self.backs.role != self.Role.ORDINARY:
+                raise ValidationError(
+                    {"backs": _("En ersättare kan bara gå in för en ordinarie plats.")}
+                )
+            if self.body_id and self.backs.body_id != self.body_id:
+                raise ValidationError(
+                    {"backs": _("Den ordinarie platsen måste höra till samma organ.")}
+                )
+        if self.role == self.Role.SUBSTITUTE and not self.counts_as_member:
+            raise ValidationError(
+                {"position": _("En sekreterare eller adjungerad kan inte ha en ersättarplats.")}
+            )
+
+
+def casefree_contains(field_name, text):
+    """A ``Q`` for "field contains text", ignoring case also for å, ä, ö on SQLite.
+
+    SQLite's LIKE folds only ASCII letters, so ask for the usual spellings of the
+    text too (as typed, lower case, upper case, capitalised, title case).
+    """
+    variants = {text, text.lower(), text.upper(), text.capitalize(), text.title()}
+    query = Q()
+    for variant in sorted(variants):
+        query |= Q(**{f"{field_name}__icontains": variant})
+    return query
+
+
+@dataclass
+class ChartNode:
+    """A body in a chart of its period, with its children and the bodies above it."""
+
+    body: Body
+    path: list
+    children: list = field(default_factory=list)
+
+
+class RosterCell:
+    """One seat on a date: the people holding it, or its office label, or vacant."""
+
+    def __init__(self, seat, on):
+        self.seat = seat
+        self.holders = seat.holders_on(on)
+        self.is_vacant = seat.is_vacant_on(on)
+        # Held, but by someone who is not published: say so, without a name.
+        self.is_held_unpublished = not self.holders and seat.held_unpublished_on(on)
+
+
+@dataclass
+class RosterRow:
+    """An ordinary seat beside the substitute seats that back it."""
+
+    ordinary: RosterCell | None
+    substitutes: list
+
+
+@dataclass
+class RosterGroup:
+    """The seats of one organisation in a body."""
+
+    organisation: Organisation
+    rows: list = field(default_factory=list)

@@ -1,0 +1,192 @@
+"""Rosters as spreadsheets: one row per seat, as CSV (for Excel) and XLSX.
+
+A row says who held the seat on the day the roster is read for (the period's
+default day: today, or the nearest end of the period), with the dates of that
+appointment; an empty "Till" means until further notice. Only public data: a
+seat held by someone unpublished says so without the name, and contact details
+are never read.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext
+
+from bodies.models import Seat
+
+# Excel treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class RosterLine:
+    """One seat in a roster export."""
+
+    period: str
+    body: str
+    organisation: str
+    seat_kind: str
+    position: str
+    person: str
+    party: str
+    start: datetime.date | None
+    end: datetime.date | None
+
+    def values(self):
+        return [
+            self.period,
+            self.body,
+            self.organisation,
+            self.seat_kind,
+            self.position,
+            self.person,
+            self.party,
+            self.start,
+            self.end,
+        ]
+
+
+def headers():
+    return [
+        gettext("Mandatperiod"),
+        gettext("Organ"),
+        gettext("Organisation"),
+        gettext("Platstyp"),
+        gettext("Roll"),
+        gettext("Person"),
+        gettext("Parti"),
+        gettext("Från"),
+        gettext("Till"),
+    ]
+
+
+def seats_for(**filters):
+    """Seats with their holders, body and period, ordered as the structure reads:
+    period, body in tree order, organisation, ordinary before substitute."""
+    return (
+        Seat.objects.filter(**filters)
+        .with_appointments()
+        .select_related("body__period")
+        .order_by(
+            "body__period__start",
+            "body__tree_id",
+            "body__lft",
+            "organisation__name",
+            "role",
+            "order",
+            "pk",
+        )
+    )
+
+
+def roster_lines(seats, on=None):
+    """A ``RosterLine`` per seat, read on ``on`` (default: each period's default day)."""
+    lines = []
+    for seat in seats:
+        period = seat.body.period
+        day = on or period.default_day()
+        holders = seat.holders_on(day)
+        person = party = ""
+        start = end = None
+        if holders:
+            appointment = holders[0]
+            person = appointment.person.full_name
+            party = appointment.person.party.abbreviation if appointment.person.party else ""
+            start, end = appointment.start, appointment.end
+        elif seat.office_label:
+            person = seat.office_label
+        elif seat.held_unpublished_on(day):
+            person = gettext("Tillsatt (namnet publiceras inte)")
+        else:
+            person = gettext("Vakant")
+        lines.append(
+            RosterLine(
+                period=period.name,
+                body=seat.body.name,
+                organisation=seat.organisation.name,
+                seat_kind=seat.get_role_display().capitalize(),
+                position=seat.get_position_display().capitalize(),
+                person=person,
+                party=party,
+                start=start,
+                end=end,
+            )
+        )
+    return lines
+
+
+def neutralise(value):
+    """A text cell that Excel will not run as a formula: prefix a quote when it
+    starts with = + - @ (or a tab or carriage return)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def as_csv(lines):
+    """CSV for Excel in Sweden: UTF-8 with BOM (å, ä, ö show), semicolons (the
+    Swedish list separator), ISO dates, formula-looking cells neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers())
+    for line in lines:
+        writer.writerow(
+            [
+                value.isoformat() if isinstance(value, datetime.date) else neutralise(value or "")
+                for value in line.values()
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def as_xlsx(lines, title, about):
+    """An XLSX workbook: the roster on one sheet (real dates, frozen header row,
+    filters), what the extract is on another. Text is stored as text, never as a
+    formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = gettext("Ledamöter")
+    sheet.append(headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row_number, line in enumerate(lines, start=2):
+        for column, value in enumerate(line.values(), start=1):
+            cell = sheet.cell(row=row_number, column=column)
+            if isinstance(value, datetime.date):
+                cell.value = value
+                cell.number_format = "yyyy-mm-dd"
+            else:
+                _set_text(cell, value or "")
+    widths = [12, 40, 28, 18, 16, 28, 7, 12, 12]
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{max(1, len(lines) + 1)}"
+    info = workbook.create_sheet(gettext("Om uttaget"))
+    for label, value in about:
+        info.append([label])
+        _set_text(info.cell(row=info.max_row, column=2), str(value))
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 90
+    workbook.properties.title = title
+    workbook.properties.language = "sv"
+    workbook.properties.creator = "Samverkan"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _set_text(cell, text):
+    """Store text as a string cell: openpyxl would otherwise turn "=…" into a formula.
+    A cell that looks like a formula also gets Excel's quote prefix, so editing it
+    in Excel keeps it text."""
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True

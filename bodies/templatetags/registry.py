@@ -1,0 +1,73 @@
+"""Small wording helpers for the public pages, so templates stay readable."""
+
+import datetime
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
+
+register = template.Library()
+
+
+@register.simple_tag
+def seats_in_words(ordinary, substitutes):
+    """“1 ordinarie ledamot och 1 ersättare”, “3 ordinarie ledamöter”, “2 ersättare”."""
+    parts = []
+    if ordinary:
+        parts.append(
+            ngettext("%(count)s ordinarie ledamot", "%(count)s ordinarie ledamöter", ordinary)
+            % {"count": ordinary}
+        )
+    if substitutes:
+        parts.append(
+            ngettext("%(count)s ersättare", "%(count)s ersättare", substitutes)
+            % {"count": substitutes}
+        )
+    if not parts:
+        return gettext("inga platser")
+    return gettext(" och ").join(parts)
+
+
+@register.filter
+def day(value):
+    """A date the Swedish way: “29 september 2022”."""
+    return formats.date_format(value, "j F Y") if value else ""
+
+
+@register.simple_tag
+def date_span(start, end):
+    """“1 januari 2023 – 30 juni 2024”, or “från 1 januari 2023” when open-ended."""
+    if end is None:
+        return gettext("från %(start)s") % {"start": day(start)}
+    return f"{day(start)} – {day(end)}"
+
+
+@register.simple_tag
+def site_owner():
+    """Who publishes the registry (settings.SITE_OWNER), for the header and footer."""
+    return settings.SITE_OWNER
+
+
+@register.simple_tag
+def site_contact_email():
+    """Where visitors write to the publisher (settings.SITE_CONTACT_EMAIL)."""
+    return settings.SITE_CONTACT_EMAIL
+
+
+@register.filter
+def as_date(value):
+    """A date written in a template as text, "2026-11-22", so that it can be formatted."""
+    return datetime.date.fromisoformat(value)
+
+
+@register.simple_tag(takes_context=True)
+def path_in_default_language(context):
+    """This page's address in the default language: the ``next`` of the language switch.
+
+    Django's ``set_language`` view runs outside the language prefixes, so the default
+    language is active there and an ``/en/…`` address would not be recognised: the
+    switch back to Swedish would stay on the English page.
+    """
+    return translate_url(context["request"].get_full_path(), settings.LANGUAGE_CODE)

@@ -1,0 +1,374 @@
+"""Public structure pages: start, periods, bodies, county parts, search.
+
+Every page reads a fixed number of queries whatever the size of the data: the
+joins and prefetches live in the QuerySet methods, the nesting of a chart is
+built in Python from one list of bodies.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+
+from bodies.comparison import compare
+from bodies.models import (
+    Body,
+    CountyPart,
+    MandatePeriod,
+    Organisation,
+    RosterCell,
+    Seat,
+    casefree_contains,
+)
+from members.models import Person
+
+SEARCH_LIMIT = 50
+
+
+def start(request):
+    """The current period's structure as a chart, a search box, links to other periods."""
+    period = MandatePeriod.objects.current()
+    periods = list(MandatePeriod.objects.order_by("-start"))
+    forest = Body.forest(Body.objects.for_period(period).for_chart()) if period else []
+    return render(
+        request,
+        "bodies/start.html",
+        {"period": period, "periods": periods, "forest": forest},
+    )
+
+
+def periods(request):
+    """Every mandate period, newest first."""
+    return render(
+        request,
+        "bodies/periods.html",
+        {
+            "periods": MandatePeriod.objects.with_body_counts().order_by("-start"),
+            "current": MandatePeriod.objects.current(),
+            "breadcrumbs": [(reverse("bodies:start"), gettext("Start"))],
+        },
+    )
+
+
+def period(request, slug):
+    """The structure of one period as nested lists, optionally filtered by kind."""
+    period = get_object_or_404(MandatePeriod, slug=slug)
+    bodies = list(Body.objects.for_period(period).for_chart())
+    kind = request.GET.get("typ", "")
+    kind_error = ""
+    matches = None
+    if kind and kind not in Body.Kind.values:
+        kind_error = gettext("Det finns ingen typ av organ som heter ”%(kind)s”. Alla visas.") % {
+            "kind": kind[:50]
+        }
+        kind = ""
+    forest = Body.forest(bodies)
+    others = list(MandatePeriod.objects.exclude(pk=period.pk).order_by("-start"))
+    if kind:
+        matches = [node for node in _walk(forest) if node.body.kind == kind]
+    return render(
+        request,
+        "bodies/period.html",
+        {
+            "period": period,
+            "forest": forest,
+            "body_count": len(bodies),
+            "kinds": Body.Kind.choices,
+            "kind": kind,
+            "kind_label": Body.Kind(kind).label if kind else "",
+            "kind_error": kind_error,
+            "matches": matches,
+            "other_periods": others,
+            "previous_period": next((p for p in others if p.start < period.start), None),
+            "next_period": next((p for p in reversed(others) if p.start > period.start), None),
+            "breadcrumbs": [
+                (reverse("bodies:start"), gettext("Start")),
+                (reverse("bodies:periods"), gettext("Mandatperioder")),
+            ],
+        },
+    )
+
+
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def body(request, period_slug, body_slug):
+    """A body: what it is for, where it sits, its composition and who holds its seats."""
+    body = get_object_or_404(Body.objects.for_body_page(), period__slug=period_slug, slug=body_slug)
+    period = body.period
+    on, date_error = _roster_day(request.GET.get("datum"), period)
+    ancestors = list(body.get_ancestors().select_related("period"))
+    roster = body.roster(on)
+    return render(
+        request,
+        "bodies/body.html",
+        {
+            "body": body,
+            "period": period,
+            "on": on,
+            "on_is_today": on == timezone.localdate(),
+            "date_error": date_error,
+            "roster": roster,
+            "has_substitutes": any(row.substitutes for group in roster for row in group.rows),
+            "former": body.former_appointments(on),
+            "composition": body.composition(on),
+            "breadcrumbs": [
+                (reverse("bodies:start"), gettext("Start")),
+                (reverse("bodies:periods"), gettext("Mandatperioder")),
+                (period.get_absolute_url(), period.name),
+                *[(a.get_absolute_url(), a.display_name) for a in ancestors],
+            ],
+        },
+    )
+
+
+def _roster_day(text, period):
+    """The day a roster shows: ``?datum=`` if it is a valid day in the period.
+
+    Returns the day and a message in Swedish when the asked day could not be used.
+    """
+    default = period.default_day()
+    if not text:
+        return default, ""
+    try:
+        day = datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        return default, gettext(
+            "Datumet ”%(text)s” gick inte att läsa. Skriv det som år-månad-dag, "
+            "till exempel %(example)s. Listan visar i stället läget den %(day)s."
+        ) % {
+            "text": text[:40],
+            "example": period.start.isoformat(),
+            "day": formats.date_format(default, "j F Y"),
+        }
+    if not period.contains(day):
+        return default, gettext(
+            "%(day)s ligger utanför mandatperioden %(period)s (%(start)s–%(end)s). "
+            "Listan visar i stället läget den %(default)s."
+        ) % {
+            "day": formats.date_format(day, "j F Y"),
+            "period": period.name,
+            "start": formats.date_format(period.start, "j F Y"),
+            "end": formats.date_format(period.end, "j F Y"),
+            "default": formats.date_format(default, "j F Y"),
+        }
+    return day, ""
+
+
+def county_parts(request):
+    """The county parts with their municipalities."""
+    return render(
+        request,
+        "bodies/county_parts.html",
+        {
+            "county_parts": CountyPart.objects.prefetch_related("organisations"),
+            "breadcrumbs": [(reverse("bodies:start"), gettext("Start"))],
+        },
+    )
+
+
+def county_part(request, slug):
+    """A county part: its municipalities, its bodies, and the seats its municipalities hold."""
+    part = get_object_or_404(CountyPart, slug=slug)
+    current = MandatePeriod.objects.current()
+    seats = []
+    if current:
+        seats = (
+            Seat.objects.filter(organisation__county_part=part, body__period=current)
+            .with_appointments()
+            .select_related("body__period")
+            .order_by("organisation__name", "body__tree_id", "body__lft", "role", "order", "pk")
+        )
+    today = timezone.localdate()
+    return render(
+        request,
+        "bodies/county_part.html",
+        {
+            "part": part,
+            "municipalities": part.organisations.all(),
+            "bodies": part.bodies.select_related("period").order_by(
+                "-period__start", "tree_id", "lft"
+            ),
+            "current": current,
+            "cells": [RosterCell(seat, today) for seat in seats],
+            "breadcrumbs": [
+                (reverse("bodies:start"), gettext("Start")),
+                (reverse("bodies:county_parts"), gettext("Länsdelar")),
+            ],
+        },
+    )
+
+
+def search(request):
+    """People, bodies and organisations whose names contain the text asked for."""
+    q = request.GET.get("q", "").strip()[:100]
+    context = {"q": q, "limit": SEARCH_LIMIT}
+    if q:
+        current = MandatePeriod.objects.current()
+        people = list(
+            Person.objects.public()
+            .search(q)
+            .select_related("party", "organisation")[: SEARCH_LIMIT + 1]
+        )
+        bodies = list(
+            Body.objects.search(q)
+            .select_related("period")
+            .annotate(
+                is_current=Case(
+                    When(period=current, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("is_current", "-period__start", "tree_id", "lft")[: SEARCH_LIMIT + 1]
+        )
+        organisations = list(
+            Organisation.objects.filter(
+                casefree_contains("name", q) | casefree_contains("short_name", q)
+            ).select_related("county_part")[: SEARCH_LIMIT + 1]
+        )
+        context.update(
+            current=current,
+            people=people[:SEARCH_LIMIT],
+            bodies=bodies[:SEARCH_LIMIT],
+            organisations=organisations[:SEARCH_LIMIT],
+            more=any(len(found) > SEARCH_LIMIT for found in (people, bodies, organisations)),
+            total=len(people) + len(bodies) + len(organisations),
+        )
+    context["breadcrumbs"] = [(reverse("bodies:start"), gettext("Start"))]
+    return render(request, "bodies/search.html", context)
+
+
+def accessibility(request):
+    """The accessibility statement (tillgänglighetsredogörelse): a placeholder for now."""
+    return render(
+        request,
+        "bodies/accessibility.html",
+        {
+            "site_owner": settings.SITE_OWNER,
+            "breadcrumbs": [(reverse("bodies:start"), gettext("Start"))],
+        },
+    )
+
+
+def compare_periods(request):
+    """Two mandate periods side by side: which bodies are new, which close, what changes.
+
+    ``?fran=&till=`` name the periods by slug; without them the current period is
+    compared with the next one. Bad choices get a message, never an error page.
+    """
+    choice = _compared_periods(request.GET, list(MandatePeriod.objects.order_by("start")))
+    context = {
+        "choice": choice,
+        "breadcrumbs": [
+            (reverse("bodies:start"), gettext("Start")),
+            (reverse("bodies:periods"), gettext("Mandatperioder")),
+        ],
+    }
+    if choice.old and choice.new and not choice.error:
+        comparison = compare(choice.old, choice.new)
+        # The compared bodies come without their period: give them the one already
+        # loaded, so that their addresses cost no query.
+        for period, bodies in (
+            (choice.old, comparison.old_bodies),
+            (choice.new, comparison.new_bodies),
+        ):
+            for body in bodies:
+                body.period = period
+        by_body = comparison.changes_by_body()
+        context.update(
+            comparison=comparison,
+            added=comparison.of_kind("added"),
+            closed=comparison.of_kind("closed"),
+            changed=[c for c in comparison.changes if c.kind not in ("added", "closed")],
+            old_forest=_marked(Body.forest(comparison.old_bodies), by_body),
+            new_forest=_marked(Body.forest(comparison.new_bodies), by_body),
+        )
+    return render(request, "bodies/compare.html", context)
+
+
+@dataclass
+class _Choice:
+    """The two periods a comparison page shows, or why it cannot show them."""
+
+    periods: list
+    old: MandatePeriod | None = None
+    new: MandatePeriod | None = None
+    error: str = ""
+    notes: list = field(default_factory=list)
+
+
+def _compared_periods(params, periods):
+    """Read ``fran`` and ``till`` into a ``_Choice``; fill in what is missing sensibly.
+
+    One period alone is compared with its neighbour; the later period is always
+    shown as the new one.
+    """
+    choice = _Choice(periods)
+    if len(periods) < 2:
+        choice.error = gettext("Det behövs minst två mandatperioder för en jämförelse.")
+        return choice
+    by_slug = {period.slug: period for period in periods}
+    asked = {"fran": params.get("fran", "").strip(), "till": params.get("till", "").strip()}
+    for slug in asked.values():
+        if slug and slug not in by_slug:
+            choice.error = gettext(
+                "Det finns ingen mandatperiod som heter ”%(slug)s”. Välj en period i listan."
+            ) % {"slug": slug[:40]}
+    old, new = by_slug.get(asked["fran"]), by_slug.get(asked["till"])
+    if choice.error:
+        choice.old, choice.new = old, new
+        return choice
+    if not old and not new:
+        old = MandatePeriod.objects.current() or periods[-1]
+    if not (old and new):
+        given = old or new
+        index = periods.index(given)
+        neighbour = periods[index + 1] if index + 1 < len(periods) else periods[index - 1]
+        old, new = given, neighbour
+    if old == new:
+        choice.old = choice.new = old
+        choice.error = gettext(
+            "Du valde %(period)s två gånger. Välj två olika mandatperioder att jämföra."
+        ) % {"period": old.name}
+        return choice
+    if old.start > new.start:
+        old, new = new, old
+        if asked["fran"] and asked["till"]:
+            choice.notes.append(
+                gettext("Perioderna visas i tidsordning: %(old)s före %(new)s.")
+                % {"old": old.name, "new": new.name}
+            )
+    between = [period.name for period in periods if old.start < period.start < new.start]
+    if between:
+        choice.notes.append(
+            gettext(
+                "Mellan %(old)s och %(new)s ligger %(between)s. Jämförelsen visar skillnaden "
+                "över hela tiden; ändringar som kom och gick däremellan syns inte."
+            )
+            % {"old": old.name, "new": new.name, "between": ", ".join(between)}
+        )
+    choice.old, choice.new = old, new
+    return choice
+
+
+def _marked(forest, changes_by_body):
+    """Give each chart node its changes and a mark: added, closed, changed or ""."""
+    for node in _walk(forest):
+        node.changes = changes_by_body.get(node.body.pk, [])
+        kinds = {change.kind for change in node.changes}
+        if "added" in kinds:
+            node.mark = "added"
+        elif "closed" in kinds:
+            node.mark = "closed"
+        else:
+            node.mark = "changed" if kinds else ""
+    return forest

@@ -1,0 +1,258 @@
+"""The secretary's tool for meetings: agenda, decisions, attendance, minutes.
+
+A new meeting opened from a body page (``?body=<id>&datum=2022-09-29``) has its
+attendance list filled in from the seats held on that day; an existing meeting
+without attendance gets the same list when opened. Contradictions in the record
+are shown as warnings on the meeting and collected by the "Behöver åtgärdas" filter.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from bodies.models import Body
+from meetings.models import AgendaItem, Attachment, Attendance, Meeting, ReportingDuty
+
+WARNING_FLAGS = {
+    "chair_absent": _("ordföranden frånvarande"),
+    "secretary_absent": _("sekreteraren frånvarande"),
+    "adjuster_absent": _("justerare frånvarande"),
+    "substitute_while_present": _("ersättare tjänstgör för närvarande ledamot"),
+    "attendance_without_seat": _("närvaro utan plats"),
+    "still_planned": _("passerat men planerat"),
+}
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    title = _("behöver åtgärdas")
+    parameter_name = "att_atgarda"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Ja, motsägelser eller ej avslutade"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.needing_attention()
+        return queryset
+
+
+class AgendaItemInline(admin.StackedInline):
+    model = AgendaItem
+    extra = 0
+    fields = (("number", "title"), "presenters", "text", "decision", "reports_on")
+    autocomplete_fields = ("reports_on",)
+    show_change_link = True
+    verbose_name_plural = _("dagordning och beslut")
+
+
+class AttendanceForm(forms.ModelForm):
+    """One row of the attendance grid; a row filled in from the roster counts as typed."""
+
+    class Meta:
+        model = Attendance
+        fields = ("person", "role", "status", "replaces", "organisation")
+        widgets = {"status": forms.RadioSelect, "role": forms.Select}
+
+    def has_changed(self):
+        # A pre-filled roster row is saved as shown even if the secretary did not touch it.
+        return super().has_changed() or bool(self.initial.get("person"))
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    form = AttendanceForm
+    fk_name = "meeting"
+    autocomplete_fields = ("person", "replaces", "organisation")
+    verbose_name_plural = _("närvaro (ledamöter, ersättare och övriga deltagare)")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(roster_initial(request, obj)) + 3
+
+
+def roster_day(request, obj):
+    """The day whose seat holders fill a new meeting's attendance list."""
+    if obj is not None:
+        return obj.day
+    try:
+        return datetime.date.fromisoformat(request.GET.get("datum", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def roster_initial(request, obj):
+    """Initial attendance rows from the roster: for a new meeting with ``?body=``, or a
+    meeting that has no attendance yet. Cached on the request (asked twice per page)."""
+    cached = getattr(request, "_meeting_roster_initial", None)
+    if cached is not None:
+        return cached
+    rows = []
+    if request.method == "GET":
+        meeting = None
+        if obj is not None and obj.pk and not obj.attendances.exists():
+            meeting = obj
+        elif obj is None and request.GET.get("body", "").isdigit():
+            body = Body.objects.filter(pk=request.GET["body"]).first()
+            if body:
+                day = roster_day(request, None)
+                start = datetime.datetime.combine(
+                    day, datetime.time(9), timezone.get_current_timezone()
+                )
+                meeting = Meeting(body=body, start=start, end=start)
+        if meeting is not None:
+            rows = [
+                {
+                    "person": row.person_id,
+                    "role": row.role,
+                    "status": row.status,
+                    "organisation": row.organisation_id,
+                }
+                for row in meeting.default_attendance()
+            ]
+    request._meeting_roster_initial = rows
+    return rows
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "body_link", "status", "place", "has_minutes", "warning_labels")
+    list_filter = (AttentionFilter, "status", "body__period")
+    list_select_related = ("body__period",)
+    search_fields = ("body__name", "body__short_name", "place")
+    date_hierarchy = "start"
+    ordering = ("-start",)
+    autocomplete_fields = ("body", "chair", "secretary", "adjusters")
+    inlines = (AgendaItemInline, AttendanceInline)
+    readonly_fields = ("warnings_display", "public_link")
+    save_on_top = True
+
+    fieldsets = (
+        (None, {"fields": ("body", ("start", "end"), "place", "status", "note")}),
+        (
+            _("Protokoll"),
+            {"fields": ("chair", "secretary", "adjusters", "minutes_approved_on", "minutes")},
+        ),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        return ((_("Att kontrollera"), {"fields": ("warnings_display", "public_link")}),) + (
+            self.fieldsets
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_warning_flags()
+
+    def get_changeform_initial_data(self, request):
+        """A meeting started from a body page: the body, and 09.00–12.00 on the day."""
+        initial = super().get_changeform_initial_data(request)
+        if request.GET.get("body", "").isdigit():
+            initial["body"] = request.GET["body"]
+        day = roster_day(request, None)
+        tz = timezone.get_current_timezone()
+        initial.setdefault("start", datetime.datetime.combine(day, datetime.time(9), tz))
+        initial.setdefault("end", datetime.datetime.combine(day, datetime.time(12), tz))
+        return initial
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, AttendanceInline):
+            initial = roster_initial(request, obj)
+            if initial:
+                kwargs["initial"] = initial
+        return kwargs
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            meeting = self.get_object(request, object_id)
+            if meeting is not None:
+                for warning in meeting.warnings():
+                    messages.warning(request, warning)
+                if roster_initial(request, meeting):
+                    messages.info(
+                        request,
+                        gettext(
+                            "Närvarolistan är ifylld från ledamotslistan den %(day)s. "
+                            "Kontrollera och spara."
+                        )
+                        % {"day": formats.date_format(meeting.day, "j F Y")},
+                    )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("organ"), ordering="body__name")
+    def body_link(self, obj):
+        return f"{obj.body.display_name} ({obj.body.period.name})"
+
+    @admin.display(description=_("protokoll"), boolean=True)
+    def has_minutes(self, obj):
+        return bool(obj.minutes)
+
+    @admin.display(description=_("att kontrollera"))
+    def warning_labels(self, obj):
+        labels = [str(label) for flag, label in WARNING_FLAGS.items() if getattr(obj, flag, False)]
+        return ", ".join(labels) or "–"
+
+    @admin.display(description=_("varningar"))
+    def warnings_display(self, obj):
+        warnings = obj.warnings() if obj and obj.pk else []
+        if not warnings:
+            return gettext("Inga motsägelser hittades.")
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in warnings))
+        )
+
+    @admin.display(description=_("publik sida"))
+    def public_link(self, obj):
+        if not obj or not obj.pk:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', obj.get_absolute_url(), gettext("Visa mötessidan")
+        )
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 1
+    fields = ("title", "document")
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "meeting", "has_decision", "reports_on")
+    list_select_related = ("meeting__body__period", "reports_on__period")
+    search_fields = ("title", "decision", "meeting__body__name")
+    autocomplete_fields = ("meeting", "reports_on")
+    inlines = (AttachmentInline,)
+
+    @admin.display(description=_("beslut"), boolean=True)
+    def has_decision(self, obj):
+        return bool(obj.decision)
+
+
+@admin.register(ReportingDuty)
+class ReportingDutyAdmin(admin.ModelAdmin):
+    list_display = ("body", "reports_to", "times_per_year", "last_report")
+    list_select_related = ("body__period", "reports_to__period")
+    list_filter = ("body__period",)
+    search_fields = ("body__name", "reports_to__name")
+    autocomplete_fields = ("body", "reports_to")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_last_report()
+
+    @admin.display(description=_("senast återrapporterat"))
+    def last_report(self, obj):
+        if not obj.last_reported:
+            return "–"
+        return timezone.localtime(obj.last_reported).date()
+
+
+def meeting_admin_url(body):
+    """The admin address for a new meeting of the body (for the body page's link)."""
+    return f"{reverse('admin:meetings_meeting_add')}?body={body.pk}"

@@ -1,0 +1,51 @@
+"""Meeting fragments for other pages: the body page, the person page and the start page.
+
+Each tag runs a fixed number of queries (stated per tag) whatever the data size, so a
+page that includes one keeps a bounded query count.
+"""
+
+from django import template
+from django.utils import timezone
+
+from meetings.models import Attendance, Meeting, body_meetings, when_text
+
+register = template.Library()
+
+
+@register.inclusion_tag("meetings/includes/body_meetings.html", takes_context=True)
+def body_meeting_summary(context, body):
+    """Upcoming and past meetings, meeting frequency per year, reporting duties (4 queries)."""
+    return {
+        "summary": body_meetings(body),
+        "perms": context.get("perms"),
+        "request": context.get("request"),
+    }
+
+
+@register.inclusion_tag("meetings/includes/person_attendance.html")
+def person_attendance(person):
+    """The person's attendance at meetings, newest first (1 query)."""
+    rows = list(Attendance.objects.for_person_page(person))
+    counted = [row for row in rows if row.role != Attendance.Role.OTHER]
+    return {
+        "rows": rows,
+        "counted": len(counted),
+        "attended": sum(1 for row in counted if row.attended),
+    }
+
+
+@register.inclusion_tag("meetings/includes/upcoming_meetings.html")
+def upcoming_meetings(limit=5):
+    """The next meetings in the whole registry (1 query)."""
+    return {"meetings": list(Meeting.objects.for_listing().upcoming()[:limit])}
+
+
+@register.simple_tag
+def meeting_time(meeting):
+    """“29 september 2022 kl. 09.00–12.00”."""
+    return when_text(meeting.start, meeting.end)
+
+
+@register.filter
+def local_time(value):
+    return timezone.localtime(value)

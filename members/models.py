@@ -1,0 +1,195 @@
+"""People, their parties and their appointments to seats."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from bodies.models import Organisation, Seat, casefree_contains
+
+
+class Party(models.Model):
+    """A political party, e.g. S – Arbetarepartiet-Socialdemokraterna."""
+
+    abbreviation = models.CharField(_("förkortning"), max_length=10, unique=True)
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        ordering = ["order", "abbreviation"]
+        verbose_name = _("parti")
+        verbose_name_plural = _("partier")
+
+    def __str__(self):
+        return f"{self.abbreviation} – {self.name}"
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People who may appear on public pages and in exports."""
+        return self.filter(is_published=True)
+
+    def search(self, text):
+        """People whose full name contains the text, in any letter case."""
+        return self.annotate(full_name_text=Concat("first_name", Value(" "), "last_name")).filter(
+            casefree_contains("full_name_text", text)
+        )
+
+
+class Person(models.Model):
+    """A politician (with a party) or an official (with a title)."""
+
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    slug = models.SlugField(_("kortnamn i adress"), max_length=200, unique=True)
+    party = models.ForeignKey(
+        Party,
+        verbose_name=_("parti"),
+        on_delete=models.PROTECT,
+        related_name="people",
+        null=True,
+        blank=True,
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="people",
+        null=True,
+        blank=True,
+        help_text=_("Den organisation personen företräder eller arbetar för."),
+    )
+    title = models.CharField(_("titel"), max_length=200, blank=True)
+    # Contact details are for the secretary only: never rendered on public pages.
+    email = models.EmailField(_("e-post"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    is_published = models.BooleanField(
+        _("publicerad"),
+        default=True,
+        help_text=_("Opublicerade personer visas inte på några publika sidor eller i exporter."),
+    )
+    note = models.TextField(_("intern anteckning"), blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("members:person", args=[self.slug])
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(person__is_published=True)
+
+    def unpublished(self):
+        return self.filter(person__is_published=False)
+
+    def current(self, on=None):
+        """Appointments running on the date (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(end__isnull=True) | Q(end__gte=on), start__lte=on)
+
+    def overlapping(self, seat, start, end):
+        """Appointments to the seat whose dates overlap start–end (end None = open)."""
+        qs = self.filter(seat=seat).filter(Q(end__isnull=True) | Q(end__gte=start))
+        if end is not None:
+            qs = qs.filter(start__lte=end)
+        return qs
+
+    def with_seats(self):
+        """Appointments with their seat, body, period and organisation, for a list of seats."""
+        return self.select_related("seat__body__period", "seat__organisation")
+
+
+class Appointment(models.Model):
+    """A person in a seat from a date to a date (people change mid-period)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    seat = models.ForeignKey(
+        Seat, verbose_name=_("plats"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    start = models.DateField(_("från"))
+    end = models.DateField(_("till"), null=True, blank=True, help_text=_("Tomt: tills vidare."))
+    appointed_by = models.CharField(_("utsedd av"), max_length=200, blank=True)
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "pk"]
+        verbose_name = _("uppdrag")
+        verbose_name_plural = pgettext_lazy("plural", "uppdrag")
+        # Overlaps are also refused by an exclusion constraint on PostgreSQL,
+        # added in migration 0002 (SQLite has no equivalent).
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="appointment_ends_after_start",
+                violation_error_message=_("Ett uppdrag kan inte sluta innan det börjar."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.seat}"
+
+    def covers(self, day):
+        return self.start <= day and (self.end is None or self.end >= day)
+
+    def clean(self):
+        if not (self.seat_id and self.start):
+            return
+        if self.end and self.end < self.start:
+            raise ValidationError({"end": _("Ett uppdrag kan inte sluta innan det börjar.")})
+        period = self.seat.body.period
+        if not period.contains(self.start) or (self.end and not period.contains(self.end)):
+            raise ValidationError(
+                gettext("Uppdraget måste ligga inom mandatperioden %(period)s (%(start)s–%(end)s).")
+                % {
+                    "period": period.name,
+                    "start": formats.date_format(period.start),
+                    "end": formats.date_format(period.end),
+                }
+            )
+        clash = (
+            Appointment.objects.overlapping(self.seat, self.start, self.end)
+            .exclude(pk=self.pk)
+            .select_related("person")
+            .first()
+        )
+        if clash:
+            raise ValidationError(
+                gettext(
+                    "Platsen innehas redan av %(person)s från %(start)s%(until)s. "
+                    "Avsluta det uppdraget först eller välj andra datum."
+                )
+                % {
+                    "person": clash.person.full_name,
+                    "start": formats.date_format(clash.start),
+                    "until": (
+                        gettext(" till %(end)s") % {"end": formats.date_format(clash.end)}
+                        if clash.end
+                        else ""
+                    ),
+                }
+            )
+
+    @property
+    def effective_end(self):
+        return self.end or self.seat.body.period.end

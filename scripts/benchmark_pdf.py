@@ -1,0 +1,203 @@
+"""Time the structure report PDF on the Örebro data and on generated larger registries.
+
+    .venv/bin/python scripts/benchmark_pdf.py            # writes docs/benchmarks.md
+    .venv/bin/python scripts/benchmark_pdf.py --runs 5 --output -
+
+Builds throw-away SQLite databases in a temporary folder (the project's own
+database is not touched): the real Örebro file, a registry ten times Örebro's
+(tests/bigdata.py with 180 bodies a period, the size of ten Örebro periods) and
+one with 300 bodies a period. Each report is rendered once to warm up (imports,
+fonts), then ``--runs`` times; the median wall-clock and CPU times are written.
+Goals (issue 4): Örebro under 2 s, the 10× registry under 15 s, on 2 cores.
+"""
+
+import argparse
+import datetime
+import io
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(database):
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
+    import django
+
+    django.setup()
+    from django.utils import translation
+
+    translation.activate("sv")
+
+
+def time_report(period, runs):
+    from bodies import pdf
+
+    started = time.perf_counter()
+    content = pdf.structure_report(period)
+    first = time.perf_counter() - started
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        content = pdf.structure_report(period)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    return {
+        "first": first,
+        "wall": statistics.median(walls),
+        "cpu": statistics.median(cpus),
+        "pages": pages,
+        "size": len(content),
+    }
+
+
+def describe(period):
+    from bodies.models import Seat
+
+    return {
+        "bodies": period.bodies.count(),
+        "seats": Seat.objects.filter(body__period=period).count(),
+    }
+
+
+def measure(name, database, build, runs):
+    """Run one case in a fresh interpreter, so every case starts cold alike."""
+    call = f"b.run_case({name!r}, {str(database)!r}, {build!r}, {runs})"
+    code = (
+        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); "
+        f"import scripts.benchmark_pdf as b; print(json.dumps({call}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_case(name, database, build, runs):
+    setup_django(database)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from bodies.models import MandatePeriod
+
+    if build == "orebro":
+        call_command("load_structure", str(ROOT / "fixtures/orebro.toml"), verbosity=0)
+        period = MandatePeriod.objects.get(slug="2019-2022")
+    else:
+        from tests import bigdata
+
+        bigdata.generate(bodies_per_period=int(build))
+        period = MandatePeriod.objects.order_by("start")[1]
+    return {"name": name, **describe(period), **time_report(period, runs)}
+
+
+def machine():
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return cpu, os.cpu_count(), load
+
+
+NOTES = [
+    "",
+    "### Reading the figures",
+    "",
+    "- The report is rendered on one core: on an otherwise idle 2-core machine the wall",
+    "  time is close to the CPU time. On a busy machine (as during this run, with other",
+    "  test suites running) the wall time grows with the load; the CPU time hardly does.",
+    "- WeasyPrint's layout costs about 0.1–0.2 s of CPU per page of this report; the",
+    "  database reads are a fixed dozen queries and take a few hundredths of a second.",
+    "- Already done for speed: no flexbox (the chart is placed in Python and drawn as",
+    "  absolutely positioned boxes over an SVG of lines), no dotted borders (WeasyPrint",
+    "  draws each dot as a curve: it doubled the time of a 100-page report), fixed table",
+    "  layout, one font configuration and stylesheet per process, a URL fetcher that",
+    "  reads only the shipped font files (no network), font subsetting with HarfBuzz.",
+    "- Tagged PDF (for screen readers) adds roughly 10–25 % on large reports; WeasyPrint 70",
+    "  resolves the page of each tag by rebuilding the list of all pages, which grows",
+    "  with the square of the page count.",
+    "- If the large reports must be faster: cache the PDF per period and rebuild it",
+    "  when the structure changes (e.g. in a background job), or leave the rosters of",
+    "  the report out above a size and point to the spreadsheet exports instead.",
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = parser.parse_args()
+    cases = [
+        ("Örebro 2019–2022 (fixtures/orebro.toml)", "orebro", 2.0),
+        ("10 × Örebro (tests/bigdata.py, 180 organ per period)", "180", 15.0),
+        ("300 organ per period (tests/bigdata.py)", "300", None),
+    ]
+    cpu, cores, load_before = machine()
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for number, (name, build, goal) in enumerate(cases):
+            result = measure(name, Path(folder) / f"case{number}.sqlite3", build, args.runs)
+            result["goal"] = goal
+            results.append(result)
+            print(
+                f"{name}: {result['wall']:.2f} s wall, {result['cpu']:.2f} s CPU, "
+                f"{result['pages']} pages",
+                file=sys.stderr,
+            )
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    import weasyprint
+
+    lines = [
+        "# Benchmarks",
+        "",
+        "## Structure report PDF",
+        "",
+        "Written by `scripts/benchmark_pdf.py` (run it again to update this section).",
+        f"Measured {datetime.date.today().isoformat()} on {cores} cores ({cpu}), "
+        f"Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}; "
+        f"load average {load_before:.1f} before and {load_after:.1f} after the run "
+        "(other work on the machine slows the wall-clock figures; CPU time is the steadier one).",
+        "",
+        "Median of the renders after a first, cold one (imports and fonts) in a fresh process;"
+        " the whole report: cover, contents, chart pages, one section per body with its roster.",
+        "",
+        "| registry | bodies | seats | pages | size | first render | median wall | median CPU "
+        "| goal |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        goal = f"< {r['goal']:.0f} s" if r["goal"] else "usable chart"
+        met = "" if not r["goal"] else (" ✓" if r["wall"] < r["goal"] else " ✗")
+        lines.append(
+            f"| {r['name']} | {r['bodies']} | {r['seats']} | {r['pages']} | "
+            f"{r['size'] / 1024:.0f} KB | {r['first']:.2f} s | {r['wall']:.2f} s | "
+            f"{r['cpu']:.2f} s | {goal}{met} |"
+        )
+    lines += NOTES
+    text = "\n".join(lines) + "\n"
+    if args.output == "-":
+        print(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Appointments: within the period, never overlapping in one seat."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
+
+from members.models import Appointment
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def seat(make):
+    return make.seat(make.body(make.period("2023–2026")), make.organisation("Nora kommun"))
+
+
+def test_an_appointment_must_lie_within_the_mandate_period(make, seat):
+    appointment = Appointment(person=make.person(), seat=seat, start=D(2022, 6, 1))
+    with pytest.raises(ValidationError) as error:
+        appointment.full_clean()
+    assert error.value.messages == [
+        "Uppdraget måste ligga inom mandatperioden 2023–2026 (1 januari 2023–31 december 2026)."
+    ]
+
+
+def test_an_appointment_cannot_end_before_it_starts(make, seat):
+    appointment = Appointment(
+        person=make.person(), seat=seat, start=D(2024, 6, 1), end=D(2024, 1, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        appointment.full_clean()
+    assert "Ett uppdrag kan inte sluta innan det börjar." in error.value.messages
+
+
+def test_overlapping_appointments_to_one_seat_are_refused_with_the_holders_name(make, seat):
+    make.appointment(make.person("Tom", "Rymoén"), seat, start=D(2023, 1, 1), end=D(2024, 6, 30))
+    clash = Appointment(person=make.person(), seat=seat, start=D(2024, 6, 30))
+    with pytest.raises(ValidationError) as error:
+        clash.full_clean()
+    assert error.value.messages == [
+        "Platsen innehas redan av Tom Rymoén från 1 januari 2023 till 30 juni 2024. "
+        "Avsluta det uppdraget först eller välj andra datum."
+    ]
+
+
+def test_an_open_ended_appointment_blocks_every_later_start(make, seat):
+    make.appointment(make.person(), seat, start=D(2023, 1, 1), end=None)
+    with pytest.raises(ValidationError):
+        Appointment(person=make.person(), seat=seat, start=D(2026, 12, 1)).full_clean()
+
+
+def test_consecutive_appointments_are_allowed(make, seat):
+    make.appointment(make.person(), seat, start=D(2023, 1, 1), end=D(2024, 6, 30))
+    Appointment(person=make.person(), seat=seat, start=D(2024, 7, 1)).full_clean()
+
+
+def test_current_appointments_follow_the_date(make, seat):
+    first = make.appointment(make.person(), seat, start=D(2023, 1, 1), end=D(2024, 6, 30))
+    second = make.appointment(make.person(), seat, start=D(2024, 7, 1))
+    assert list(Appointment.objects.current(on=D(2024, 6, 30))) == [first]
+    assert list(Appointment.objects.current(on=D(2024, 7, 1))) == [second]
+
+
+def test_a_person_with_appointments_cannot_be_deleted(make, seat):
+    person = make.person()
+    make.appointment(person, seat)
+    with pytest.raises(ProtectedError):
+        person.delete()
+
+
+def test_the_database_refuses_overlaps_on_postgresql(make, seat):
+    """Bypassing validation (as a race between two saves would) still cannot overlap."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the exclusion constraint exists on PostgreSQL only")
+    make.appointment(make.person(), seat, start=D(2023, 1, 1), end=D(2024, 12, 31))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appointment.objects.create(person=make.person(), seat=seat, start=D(2024, 12, 31))
+    # Touching ends are an overlap too (both days inclusive); the next day is free.
+    Appointment.objects.create(person=make.person(), seat=seat, start=D(2025, 1, 1))
+
+
+def test_the_database_allows_same_dates_in_different_seats_on_postgresql(make, seat):
+    if connection.vendor != "postgresql":
+        pytest.skip("the exclusion constraint exists on PostgreSQL only")
+    other = make.seat(seat.body, seat.organisation)
+    person = make.person()
+    Appointment.objects.create(person=person, seat=seat, start=D(2023, 1, 1))
+    Appointment.objects.create(person=person, seat=other, start=D(2023, 1, 1))
+    assert Appointment.objects.count() == 2

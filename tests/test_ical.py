@@ -1,0 +1,95 @@
+"""The iCal feeds, parsed back with a real iCalendar library."""
+
+import datetime
+import zoneinfo
+
+import icalendar
+import pytest
+from django.urls import reverse
+
+from meetings.models import Meeting
+
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+
+
+@pytest.fixture
+def data(db, make):
+    period = make.period("2023–2026")
+    town = make.organisation("Nora kommun")
+    other = make.organisation("Laxå kommun")
+    council = make.body(period, "Regionala samverkansrådet")
+    make.seat(council, town)
+    network = make.body(period, "Nätverket")
+    make.seat(network, other)
+    held = make.meeting(council, datetime.datetime(2024, 3, 14, 9), place="Eken, Örebro")
+    cancelled = make.meeting(
+        council, datetime.datetime(2024, 6, 13, 9), status=Meeting.Status.CANCELLED
+    )
+    winter = make.meeting(network, datetime.datetime(2024, 1, 18, 13), hours=2)
+    return {"held": held, "cancelled": cancelled, "winter": winter, "council": council}
+
+
+def parse(response):
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return icalendar.Calendar.from_ical(response.content)
+
+
+def events(calendar):
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_the_feed_is_a_valid_calendar_with_a_time_zone(client, data):
+    calendar = parse(client.get(reverse("meetings:feed")))
+    assert calendar["VERSION"] == "2.0"
+    assert calendar["PRODID"]
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Stockholm"]
+    assert len(events(calendar)) == 3
+
+
+def test_each_event_has_a_stable_uid_the_local_time_place_body_and_link(client, data):
+    held = data["held"]
+    first = events(parse(client.get(reverse("meetings:feed"))))
+    second = events(parse(client.get(reverse("meetings:feed"))))
+    uid = f"{held.uid}@samverkan"
+    assert uid in first and uid in second
+    event = first[uid]
+    start = event.decoded("DTSTART")
+    assert start == datetime.datetime(2024, 3, 14, 9, tzinfo=STOCKHOLM)
+    assert event["DTSTART"].params["TZID"] == "Europe/Stockholm"
+    assert event.decoded("DTEND") - start == datetime.timedelta(hours=3)
+    # Winter time too: 13.00 in January is 12.00 UTC.
+    winter = first[f"{data['winter'].uid}@samverkan"].decoded("DTSTART")
+    assert winter.astimezone(datetime.UTC).hour == 12
+    assert str(event["SUMMARY"]) == "Regionala samverkansrådet"
+    assert str(event["LOCATION"]) == "Eken, Örebro"
+    assert str(event["URL"]) == f"http://testserver/moten/{held.pk}/"
+    assert f"http://testserver/moten/{held.pk}/" in str(event["DESCRIPTION"])
+    assert str(event["STATUS"]) == "CONFIRMED"
+
+
+def test_a_cancelled_meeting_is_sent_as_cancelled(client, data):
+    event = events(parse(client.get(reverse("meetings:feed"))))[
+        f"{data['cancelled'].uid}@samverkan"
+    ]
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event["SEQUENCE"] == 1
+    assert str(event["SUMMARY"]).startswith("INSTÄLLT:")
+
+
+def test_feeds_per_body_and_per_organisation(client, data):
+    body_feed = parse(client.get(reverse("meetings:body_feed", args=["regionala-samverkansradet"])))
+    assert set(events(body_feed)) == {
+        f"{data['held'].uid}@samverkan",
+        f"{data['cancelled'].uid}@samverkan",
+    }
+    assert "Regionala samverkansrådet" in str(body_feed["X-WR-CALNAME"])
+    laxa = parse(client.get(reverse("meetings:organisation_feed", args=["laxa-kommun"])))
+    assert set(events(laxa)) == {f"{data['winter'].uid}@samverkan"}
+    assert client.get(reverse("meetings:body_feed", args=["finns-inte"])).status_code == 404
+
+
+def test_the_filtered_calendar_links_to_a_matching_feed(client, data):
+    page = client.get(reverse("meetings:calendar") + "?organisation=laxa-kommun")
+    assert reverse("meetings:organisation_feed", args=["laxa-kommun"]) in page.content.decode()
+    by_part = parse(client.get(reverse("meetings:feed") + "?organ=natverket"))
+    assert set(events(by_part)) == {f"{data['winter'].uid}@samverkan"}

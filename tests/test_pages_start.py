@@ -1,0 +1,116 @@
+import re
+
+import pytest
+
+from bodies.models import Body
+from tests.pages import freeze_today, get
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    freeze_today(monkeypatch)
+
+
+@pytest.fixture
+def structure(make):
+    old = make.period("2019–2022")
+    current = make.period("2023–2026")
+    proposal = make.period("2027–2030", status="proposed")
+    council = make.body(current, "Regionala rådet")
+    make.body(current, "Chefsgruppen", kind=Body.Kind.OFFICIALS_GROUP, parent=council)
+    make.body(old, "Gamla rådet")
+    make.body(proposal, "Föreslaget råd")
+    return current
+
+
+def test_it_shows_the_current_periods_structure_as_nested_lists(client, structure):
+    page = get(client, "/")
+
+    assert "Strukturen 2023–2026" in page.text
+    nested = re.search(
+        r"Regionala rådet</a>.*?<ul class=\"tree__children\">.*?Chefsgruppen", page.html, re.S
+    )
+    assert nested, "the officials' group is listed inside the council's item"
+    assert "Tjänstepersonsgrupp" in page.text  # the kind in words, not only a colour
+    assert "Gamla rådet" not in page.text
+    assert "Föreslaget råd" not in page.text
+
+
+def test_it_offers_search_and_the_other_periods(client, structure):
+    page = get(client, "/")
+
+    assert '<form class="search-form" action="/sok/" method="get" role="search">' in page.html
+    for name in ("2019–2022", "2027–2030"):
+        assert name in page.section("periods-heading")
+    assert "2027–2030 förslag" in page.section("periods-heading")
+
+
+def test_it_keeps_a_marked_place_for_upcoming_meetings_without_inventing_any(client, structure):
+    meetings = get(client, "/").section("meetings-heading")
+
+    assert "Kommande möten" in meetings
+    assert "publiceras här när mötesdelen av registret är klar" in meetings
+
+
+def test_it_says_so_when_no_decided_period_is_running(client, make):
+    make.period("2019–2022")
+
+    page = get(client, "/")
+
+    assert "Ingen pågående mandatperiod" in page.text
+    assert "2019–2022" in page.text
+
+
+def test_every_page_has_the_landmarks_one_h1_a_skip_link_and_swedish_as_its_language(
+    client, structure
+):
+    page = get(client, "/")
+
+    assert '<html lang="sv">' in page.html
+    assert len(page.h1) == 1
+    assert '<a class="skip-link" href="#innehall">Hoppa till innehållet</a>' in page.html
+    assert '<main id="innehall"' in page.html
+    for landmark in ("<header", "<nav", "<footer"):
+        assert landmark in page.html
+
+
+def test_it_has_a_language_switch_that_works_without_javascript(client, structure):
+    page = get(client, "/")
+
+    assert '<form class="language-switch" action="/i18n/setlang/" method="post">' in page.html
+    assert '<label for="language">Språk</label>' in page.html
+    # The only script is the chart's enhancement, loaded from a file; the form needs none.
+    assert re.findall(r"<script[^>]*>", page.html) == ['<script src="/static/js/tree.js" defer>']
+    assert 'style="' not in page.html
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.url == "/en/"
+
+
+def test_the_english_pages_live_under_en(client, structure):
+    assert '<html lang="en">' in get(client, "/en/").html
+
+
+def test_the_footer_links_to_the_accessibility_statement(client, structure, settings):
+    settings.SITE_OWNER = "Region Testlän"
+    settings.SITE_CONTACT_EMAIL = "tillganglighet@region.test"
+
+    page = get(client, "/")
+    assert 'href="/tillganglighet/">Tillgänglighetsredogörelse</a>' in page.html
+
+    statement = get(client, "/tillganglighet/")
+    assert statement.h1 == ["Tillgänglighetsredogörelse"]
+    assert "Region Testlän står bakom den här webbplatsen." in statement.text
+    assert "delvis förenlig med lagen om tillgänglighet" in statement.text
+    assert 'href="mailto:tillganglighet@region.test"' in statement.html
+
+
+def test_the_list_of_periods_marks_the_current_one_and_the_proposal(client, structure):
+    page = get(client, "/perioder/")
+
+    assert page.h1 == ["Mandatperioder"]
+    assert "pågående" in page.text
+    assert "Förslag – inte beslutad" in page.text

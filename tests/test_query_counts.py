@@ -1,0 +1,89 @@
+"""Every public page reads a fixed number of SQL queries, whatever the size of the data.
+
+The same limits hold for a handful of rows and for a registry ten times Örebro's
+(tests/bigdata.py), on the biggest pages it has: the body with the most seats, the
+person with the most appointments, the organisation with the most seats.
+"""
+
+import pytest
+
+from tests import bigdata
+from tests.pages import freeze_today
+
+pytestmark = pytest.mark.django_db
+
+# Page name → the most queries it may read.
+LIMITS = {
+    "start": 3,
+    "periods": 2,
+    "period": 3,
+    "period filtered by kind": 3,
+    "body": 10,
+    "body on a date": 10,
+    "body of a past period": 10,
+    "body deep in the tree": 10,
+    "person": 2,
+    "organisations": 1,
+    "organisation": 5,
+    "county parts": 2,
+    "county part": 7,
+    "search": 4,
+    "period comparison": 9,
+    "accessibility": 0,
+}
+
+
+def pages(data):
+    body = data.biggest_body
+    return {
+        "start": "/",
+        "periods": "/perioder/",
+        "period": data.current.get_absolute_url(),
+        "period filtered by kind": data.current.get_absolute_url() + "?typ=network",
+        "body": body.get_absolute_url(),
+        "body on a date": body.get_absolute_url() + f"?datum={body.period.start.year + 1}-03-01",
+        "body of a past period": data.periods[0]
+        .bodies.get(name__startswith="Stora rådet")
+        .get_absolute_url(),
+        "body deep in the tree": data.current.bodies.order_by("-level").first().get_absolute_url(),
+        "person": data.busiest_person.get_absolute_url(),
+        "organisations": "/organisationer/",
+        "organisation": data.biggest_organisation.get_absolute_url(),
+        "county parts": "/lansdelar/",
+        "county part": data.biggest_county_part.get_absolute_url(),
+        "search": "/sok/?q=a",
+        "period comparison": f"/perioder/jamfor/?fran={data.periods[0].slug}"
+        f"&till={data.periods[1].slug}",
+        "accessibility": "/tillganglighet/",
+    }
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    freeze_today(monkeypatch)
+
+
+def check_every_page(client, data, django_assert_max_num_queries, subtests):
+    for name, url in pages(data).items():
+        with subtests.test(page=name, url=url):
+            with django_assert_max_num_queries(LIMITS[name]):
+                response = client.get(url)
+            assert response.status_code == 200
+
+
+def test_every_public_page_has_a_fixed_query_count_on_small_data(
+    client, django_assert_max_num_queries, subtests
+):
+    data = bigdata.generate(scale=0.02)
+
+    check_every_page(client, data, django_assert_max_num_queries, subtests)
+
+
+def test_every_public_page_has_the_same_query_count_on_ten_times_oerebro(
+    client, django_assert_max_num_queries, subtests
+):
+    data = bigdata.generate()
+    assert data.biggest_body.seats.count() > 150
+    assert data.busiest_person.appointments.count() > 100
+
+    check_every_page(client, data, django_assert_max_num_queries, subtests)

@@ -1,0 +1,96 @@
+"""The secretary uploads a JSON structure file in the admin and sees the import's report."""
+
+import json
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import path, reverse
+
+from bodies import admin as bodies_admin
+from bodies import structure_json
+from bodies.admin_import import StructureImportMixin
+from bodies.models import Body, MandatePeriod
+from tests.test_structure_json import small
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+
+class PeriodAdmin(StructureImportMixin, admin.ModelAdmin):
+    pass
+
+
+# An admin site of its own with the mixin, so the upload is tested whether or not
+# bodies/admin.py has hooked it in yet.
+site = admin.AdminSite(name="admin")
+site.register(MandatePeriod, PeriodAdmin)
+urlpatterns = [path("admin/", site.urls)]
+
+
+def upload(client, data, dry_run, name="region.json"):
+    content = data if isinstance(data, bytes) else json.dumps(data).encode()
+    fields = {"file": SimpleUploadedFile(name, content, content_type="application/json")}
+    if dry_run:
+        fields["dry_run"] = "on"
+    return client.post(reverse("admin:bodies_mandateperiod_import"), fields)
+
+
+def test_the_period_list_links_to_the_upload(admin_client):
+    page = admin_client.get(reverse("admin:bodies_mandateperiod_changelist")).content.decode()
+    assert reverse("admin:bodies_mandateperiod_import") in page
+    assert "Läs in strukturfil" in page
+
+
+def test_a_trial_run_shows_what_would_change_and_saves_nothing(admin_client):
+    form = admin_client.get(reverse("admin:bodies_mandateperiod_import"))
+    assert form.status_code == 200
+    assert 'type="file"' in form.content.decode()
+
+    response = upload(admin_client, small(), dry_run=True)
+
+    text = response.content.decode()
+    assert "Provkörning – ingenting sparades" in text
+    assert "+ organ: 2023-2026/gruppen" in text
+    assert not MandatePeriod.objects.exists()
+
+
+def test_a_real_run_imports_and_a_second_changes_nothing(admin_client):
+    upload(admin_client, small(), dry_run=False)
+    assert Body.objects.count() == 3
+
+    again = upload(admin_client, small(), dry_run=False)
+
+    assert "Redan inläst – ingenting ändrades" in again.content.decode()
+
+
+def test_a_bad_file_lists_every_problem_and_saves_nothing(admin_client):
+    data = small()
+    data["bodies"][2]["parent"] = "KC/RD"
+    data["bodies"][1]["seats"][2]["appointments"][1]["start"] = "2024-06-01"
+
+    text = upload(admin_client, data, dry_run=False).content.decode()
+
+    assert "Filen innehåller 2 fel; ingenting sparades." in text
+    assert "bodies[2].parent: okänt organ &quot;KC/RD&quot; i 2023-2026" in text
+    assert "bodies[1].seats[2].appointments[1]: överlappar appointments[0]" in text
+    assert not MandatePeriod.objects.exists()
+
+
+def test_a_truncated_file_is_reported(admin_client):
+    text = structure_json.dumps(small()).encode()
+    page = upload(admin_client, text[:500], dry_run=True).content.decode()
+    assert "region.json: filen är inte giltig JSON (rad " in page
+
+
+def test_someone_without_the_rights_cannot_import(client, django_user_model):
+    clerk = django_user_model.objects.create_user("clerk", password="x", is_staff=True)
+    client.force_login(clerk)
+    assert client.get(reverse("admin:bodies_mandateperiod_import")).status_code == 403
+
+
+@pytest.mark.skipif(
+    not issubclass(type(admin.site._registry[MandatePeriod]), StructureImportMixin),
+    reason="bodies/admin.py does not hook StructureImportMixin into MandatePeriodAdmin yet",
+)
+def test_the_real_admin_offers_the_upload():
+    assert issubclass(bodies_admin.MandatePeriodAdmin, StructureImportMixin)
