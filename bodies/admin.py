@@ -19,6 +19,7 @@ from mptt.admin import DraggableMPTTAdmin
 from mptt.exceptions import InvalidMove
 
 from bodies import services
+from bodies.admin_import import StructureImportMixin
 from bodies.forms import (
     CarryForwardForm,
     MarkDecidedForm,
@@ -220,7 +221,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MandatePeriod)
-class MandatePeriodAdmin(admin.ModelAdmin):
+class MandatePeriodAdmin(StructureImportMixin, admin.ModelAdmin):
     list_display = ("name", "status", "start", "end", "body_count", "decision_reference")
     list_filter = ("status",)
     search_fields = ("name",)

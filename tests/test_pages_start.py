@@ -1,8 +1,11 @@
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from bodies.models import Body
+from meetings.models import Meeting
 from tests.pages import freeze_today, get
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +50,23 @@ def test_it_offers_search_and_the_other_periods(client, structure):
     assert "2027–2030 förslag" in page.section("periods-heading")
 
 
-def test_it_keeps_a_marked_place_for_upcoming_meetings_without_inventing_any(client, structure):
+def test_it_says_plainly_when_no_meeting_is_planned(client, structure):
     meetings = get(client, "/").section("meetings-heading")
 
     assert "Kommande möten" in meetings
-    assert "publiceras här när mötesdelen av registret är klar" in meetings
+    assert "Inga kommande möten är registrerade." in meetings
+    assert "Alla möten i kalendern" in meetings
+
+
+def test_it_lists_the_next_meetings_with_their_bodies(client, structure):
+    body = Body.objects.get(period=structure, name="Regionala rådet")
+    start = timezone.now() + timedelta(days=10)
+    Meeting.objects.create(body=body, start=start, end=start + timedelta(hours=2), place="Örebro")
+
+    meetings = get(client, "/").section("meetings-heading")
+
+    assert body.name in meetings
+    assert "Inga kommande möten" not in meetings
 
 
 def test_it_says_so_when_no_decided_period_is_running(client, make):

@@ -3,28 +3,14 @@
 import json
 
 import pytest
-from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import path, reverse
+from django.urls import reverse
 
-from bodies import admin as bodies_admin
 from bodies import structure_json
-from bodies.admin_import import StructureImportMixin
 from bodies.models import Body, MandatePeriod
 from tests.test_structure_json import small
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
-
-
-class PeriodAdmin(StructureImportMixin, admin.ModelAdmin):
-    pass
-
-
-# An admin site of its own with the mixin, so the upload is tested whether or not
-# bodies/admin.py has hooked it in yet.
-site = admin.AdminSite(name="admin")
-site.register(MandatePeriod, PeriodAdmin)
-urlpatterns = [path("admin/", site.urls)]
+pytestmark = pytest.mark.django_db
 
 
 def upload(client, data, dry_run, name="region.json"):
@@ -86,11 +72,3 @@ def test_someone_without_the_rights_cannot_import(client, django_user_model):
     clerk = django_user_model.objects.create_user("clerk", password="x", is_staff=True)
     client.force_login(clerk)
     assert client.get(reverse("admin:bodies_mandateperiod_import")).status_code == 403
-
-
-@pytest.mark.skipif(
-    not issubclass(type(admin.site._registry[MandatePeriod]), StructureImportMixin),
-    reason="bodies/admin.py does not hook StructureImportMixin into MandatePeriodAdmin yet",
-)
-def test_the_real_admin_offers_the_upload():
-    assert issubclass(bodies_admin.MandatePeriodAdmin, StructureImportMixin)
