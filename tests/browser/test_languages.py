@@ -107,7 +107,7 @@ def po_entries(text):
 
 
 def test_every_ui_string_has_an_english_translation(tmp_path):
-    """FAILS UNTIL locale/en/LC_MESSAGES/django.po TRANSLATES EVERY SWEDISH UI STRING.
+    """Every Swedish UI string has a finished English translation.
 
     The strings are extracted afresh (makemessages, in a copy of the project) so that a
     string missing from the catalogue counts as untranslated too.
