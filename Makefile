@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The suite runs in parallel on every core (TEST_WORKERS=0: one process); the browser
+# tests share one live server and run after it in a process of their own.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --ignore=tests/browser && $(BIN)/pytest tests/browser
 DEV_ENV := DEBUG=1
 
 .PHONY: run test test-postgresql lint migrations-check check-deploy screenshots venv clean
@@ -26,10 +30,10 @@ run: venv
 
 test: venv
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
-	$(BIN)/pytest
+	$(PYTEST)
 
 test-postgresql: venv
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/samverkan} $(BIN)/pytest
+	export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/samverkan}; $(PYTEST)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -58,6 +58,12 @@ def text_width(text, size, bold=False):
 
 def wrap(text, width, size, bold=False):
     """Break text into lines no wider than ``width`` points (long words are cut)."""
+    return list(_wrapped(text, width, size, bold))
+
+
+@lru_cache(maxsize=4096)
+def _wrapped(text, width, size, bold):
+    # The chart tries many arrangements of the same boxes: each text is measured once.
     lines = []
     line = ""
     for word in text.split():
@@ -78,7 +84,7 @@ def wrap(text, width, size, bold=False):
             line = candidate
     if line:
         lines.append(line)
-    return lines or [""]
+    return tuple(lines) or ("",)
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
-from tests import factories
+from tests import factories, snapshot
 
 
 @pytest.fixture(scope="session")
@@ -22,18 +23,37 @@ def _test_settings(settings, _static_root):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def orebro(db):
-    """The real Örebro län registry, loaded from fixtures/orebro.toml."""
-    call_command("load_structure", "fixtures/orebro.toml", verbosity=0)
+@pytest.fixture(scope="session")
+def orebro_snapshot(django_db_setup, django_db_blocker):
+    """The Örebro structure and its meetings as serialized rows, read once per session.
+
+    Loading the structure files validates everything and takes seconds; each test
+    that needs the data gets the rows back from this copy (a fraction of a second).
+    The files themselves are tested in test_load_structure and test_meeting_loader.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_structure", "fixtures/orebro.toml", verbosity=0)
+        structure = snapshot.rows(("bodies", "members"))
+        call_command("load_meetings", "fixtures/orebro-meetings.toml", verbosity=0)
+        # The meetings file adds people too (other participants): take everything.
+        with_meetings = snapshot.rows(("bodies", "members", "meetings"))
+        transaction.set_rollback(True)
+    return structure, with_meetings
 
 
 @pytest.fixture
-def orebro_meetings(orebro):
+def orebro(db, orebro_snapshot):
+    """The real Örebro län registry, as fixtures/orebro.toml loads it."""
+    snapshot.restore(orebro_snapshot[0])
+
+
+@pytest.fixture
+def orebro_meetings(db, orebro_snapshot):
     """The real meetings of Regionala samverkansrådet, from fixtures/orebro-meetings.toml."""
-    call_command("load_meetings", "fixtures/orebro-meetings.toml", verbosity=0)
+    snapshot.restore(orebro_snapshot[1])
 
 
 @pytest.fixture
 def make():
     return factories
+

@@ -9,14 +9,10 @@ import os
 import shutil
 
 import pytest
-from django.apps import apps
-from django.core import serializers
-from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection, transaction
 from django.test import override_settings
 
 from tests.pages import freeze_today
+from tests.snapshot import restore
 
 # Playwright's sync API runs an event loop in this thread; the ORM would refuse to
 # work next to it (SynchronousOnlyOperation) although nothing here is asynchronous.
@@ -86,42 +82,9 @@ def _live_server_settings(_static_root):
         yield
 
 
-# The apps whose rows make up the registry; the Örebro files fill them.
-REGISTRY_APPS = ("bodies", "members", "meetings")
-
-
-@pytest.fixture(scope="session")
-def _orebro_rows(django_db_setup, django_db_blocker):
-    """The Örebro registry as serialized rows, read once per session.
-
-    Loading the structure files validates everything and takes seconds; the
-    live server's tests empty the database after each test, so each test gets
-    the rows back from this copy instead (a fraction of a second).
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_structure", "fixtures/orebro.toml", verbosity=0)
-        call_command("load_meetings", "fixtures/orebro-meetings.toml", verbosity=0)
-        rows = [
-            serializers.serialize("json", model._default_manager.order_by("pk"))
-            for label in REGISTRY_APPS
-            for model in apps.get_app_config(label).get_models()
-        ]
-        transaction.set_rollback(True)
-    return rows
-
-
 @pytest.fixture
-def site(live_server, _orebro_rows, monkeypatch):
+def site(live_server, orebro_snapshot, monkeypatch):
     """The live server's address, serving the Örebro registry with its meetings."""
     freeze_today(monkeypatch)
-    models = set()
-    # Foreign keys are checked at commit on both SQLite and PostgreSQL: any order works.
-    with transaction.atomic():
-        for rows in _orebro_rows:
-            for row in serializers.deserialize("json", rows):
-                row.save()
-                models.add(type(row.object))
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(sql)
+    restore(orebro_snapshot[1])
     return live_server.url
