@@ -56,4 +56,3 @@ def orebro_meetings(db, orebro_snapshot):
 @pytest.fixture
 def make():
     return factories
-
