@@ -39,29 +39,31 @@ class StructureFileError(Exception):
 
 @dataclass
 class LoadSummary:
+    """What a load wrote, counted per kind of row, in the words of ``labels``."""
+
+    labels = {
+        "organisations": "organisationer",
+        "periods": "mandatperioder",
+        "bodies": "organ",
+        "seats": "platser",
+        "people": "personer",
+        "appointments": "uppdrag",
+    }
     counts: Counter = field(default_factory=Counter)
 
     def __str__(self):
-        labels = {
-            "organisations": "organisationer",
-            "periods": "mandatperioder",
-            "bodies": "organ",
-            "seats": "platser",
-            "people": "personer",
-            "appointments": "uppdrag",
-        }
-        return ", ".join(f"{self.counts[key]} {label}" for key, label in labels.items())
+        return ", ".join(f"{self.counts[key]} {label}" for key, label in self.labels.items())
 
 
-def read(path):
-    """Parse the file; a syntax error is reported like any other problem."""
+def read(path, error=StructureFileError):
+    """Parse the TOML file; a syntax error is reported like any other problem."""
     try:
         with open(path, "rb") as file:
             return tomllib.load(file)
-    except tomllib.TOMLDecodeError as error:
-        raise StructureFileError([f"{path}: filen går inte att läsa som TOML: {error}"]) from None
-    except OSError as error:
-        raise StructureFileError([f"{path}: {error.strerror}"]) from None
+    except tomllib.TOMLDecodeError as problem:
+        raise error([f"{path}: filen går inte att läsa som TOML: {problem}"]) from None
+    except OSError as problem:
+        raise error([f"{path}: {problem.strerror}"]) from None
 
 
 def load(data):

@@ -12,15 +12,13 @@ absent) are not errors: the admin shows them as warnings.
 """
 
 import datetime
-import tomllib
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from bodies import structure_file
 from bodies.models import Body, Organisation
 from meetings.models import AgendaItem, Attachment, Attendance, Meeting, ReportingDuty
 from members.models import Person
@@ -28,38 +26,22 @@ from members.models import Person
 FORMAT_VERSION = 1
 
 
-class MeetingFileError(Exception):
+class MeetingFileError(structure_file.StructureFileError):
     """The file has problems; ``problems`` lists each with its place in the file."""
 
-    def __init__(self, problems):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
-
-@dataclass
-class LoadSummary:
-    counts: Counter = field(default_factory=Counter)
-
-    def __str__(self):
-        labels = {
-            "people": "personer",
-            "duties": "återrapporteringskrav",
-            "meetings": "möten",
-            "agenda_items": "ärenden",
-            "attendances": "närvaroposter",
-        }
-        return ", ".join(f"{self.counts[key]} {label}" for key, label in labels.items())
+class LoadSummary(structure_file.LoadSummary):
+    labels = {
+        "people": "personer",
+        "duties": "återrapporteringskrav",
+        "meetings": "möten",
+        "agenda_items": "ärenden",
+        "attendances": "närvaroposter",
+    }
 
 
 def read(path):
-    """Parse the file; a syntax error is reported like any other problem."""
-    try:
-        with open(path, "rb") as file:
-            return tomllib.load(file)
-    except tomllib.TOMLDecodeError as error:
-        raise MeetingFileError([f"{path}: filen går inte att läsa som TOML: {error}"]) from None
-    except OSError as error:
-        raise MeetingFileError([f"{path}: {error.strerror}"]) from None
+    return structure_file.read(path, MeetingFileError)
 
 
 def load(data):

@@ -150,6 +150,14 @@ def param(request, name):
     return value
 
 
+def filter_by(request, qs, **lookups):
+    """Narrow ``qs`` by each query parameter given: ``organization="organisation__slug"``."""
+    for name, lookup in lookups.items():
+        if value := param(request, name):
+            qs = qs.filter(**{lookup: value})
+    return qs
+
+
 def date_param(request, name):
     value = param(request, name)
     if value is None:
@@ -613,13 +621,13 @@ def body(request, period, slug):
 
 @api_view
 def posts(request):
-    qs = _filter_bodies(request, posts_qs(), "body__")
-    if org := param(request, "organization"):
-        qs = qs.filter(organisation__slug=org)
-    if part := param(request, "county_part"):
-        qs = qs.filter(organisation__county_part__slug=part)
-    if role := param(request, "role"):
-        qs = qs.filter(role=role)
+    qs = filter_by(
+        request,
+        _filter_bodies(request, posts_qs(), "body__"),
+        organization="organisation__slug",
+        county_part="organisation__county_part__slug",
+        role="role",
+    )
     return paginate(request, qs, serialize_post)
 
 
@@ -630,13 +638,13 @@ def post(request, pk):
 
 @api_view
 def people(request):
-    qs = people_qs()
-    if party_id := param(request, "party"):
-        qs = qs.filter(party__abbreviation=party_id)
-    if org := param(request, "organization"):
-        qs = qs.filter(organisation__slug=org)
-    if part := param(request, "county_part"):
-        qs = qs.filter(organisation__county_part__slug=part)
+    qs = filter_by(
+        request,
+        people_qs(),
+        party="party__abbreviation",
+        organization="organisation__slug",
+        county_part="organisation__county_part__slug",
+    )
     held = Appointment.objects.filter(person=OuterRef("pk"))
     filtered = _filter_bodies(request, held, "seat__body__")
     if day := date_param(request, "date"):
@@ -658,16 +666,15 @@ def memberships(request):
         if not (post_id.isascii() and post_id.isdigit()) or int(post_id) > MAX_ID:
             raise ApiError(400, "'post' must be a post id (a whole number).")
         qs = qs.filter(seat_id=int(post_id))
-    if person_id := param(request, "person"):
-        qs = qs.filter(person__slug=person_id)
-    if org := param(request, "organization"):
-        qs = qs.filter(seat__organisation__slug=org)
-    if part := param(request, "county_part"):
-        qs = qs.filter(seat__organisation__county_part__slug=part)
-    if party_id := param(request, "party"):
-        qs = qs.filter(person__party__abbreviation=party_id)
-    if role := param(request, "role"):
-        qs = qs.filter(seat__role=role)
+    qs = filter_by(
+        request,
+        qs,
+        person="person__slug",
+        organization="seat__organisation__slug",
+        county_part="seat__organisation__county_part__slug",
+        party="person__party__abbreviation",
+        role="seat__role",
+    )
     if day := date_param(request, "date"):
         qs = qs.current(on=day)
     return paginate(request, qs, serialize_membership)
