@@ -14,6 +14,7 @@ then one page per branch that was cut.
 """
 
 import atexit
+import hashlib
 import logging
 import math
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -771,12 +773,27 @@ def _stylesheet():
     return CSS(string=stylesheet_text(), font_config=_font_config(), url_fetcher=_fetcher())
 
 
+# A rendered PDF is kept this long under the hash of its HTML: the same HTML always
+# gives the same PDF, so a changed registry simply misses the cache.
+PDF_CACHE_SECONDS = 24 * 60 * 60
+
+
 def render_pdf(template, context):
     """Render a template in ``templates/pdf/`` to PDF bytes: tagged, with title and
-    language in the metadata."""
+    language in the metadata. Large reports take seconds to lay out; an unchanged one
+    comes from the cache."""
+    html = render_to_string(template, context)
+    key = "pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = _write_pdf(html)
+        cache.set(key, content, PDF_CACHE_SECONDS)
+    return content
+
+
+def _write_pdf(html):
     from weasyprint import HTML
 
-    html = render_to_string(template, context)
     document = HTML(string=html, base_url=str(PDF_TEMPLATES), url_fetcher=_fetcher())
     return document.write_pdf(
         stylesheets=[_stylesheet()], font_config=_font_config(), pdf_tags=True

@@ -87,6 +87,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# Rendered PDFs (up to about 1 MB each) are kept here under the hash of their HTML.
+# Per process by default; with several server processes a shared cache (Django's
+# FileBasedCache or Redis) keeps a report rendered once for all of them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 50},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

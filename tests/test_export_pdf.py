@@ -14,6 +14,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from pypdf import PdfReader
@@ -312,3 +313,24 @@ def test_it_never_fetches_anything_but_the_shipped_fonts():
         fetcher.fetch("https://example.se/tracker.png")
     with pytest.raises(ValueError):
         fetcher.fetch("file:///etc/passwd")
+
+
+@pytest.mark.django_db
+def test_an_unchanged_report_comes_from_the_cache_and_a_change_renders_anew(make, monkeypatch):
+    cache.clear()
+    period = make.period()
+    body = make.body(period, "Rådet")
+    rendered = []
+    write = pdf._write_pdf
+    monkeypatch.setattr(pdf, "_write_pdf", lambda html: rendered.append(html) or write(html))
+
+    first = pdf.structure_report(period)
+    again = pdf.structure_report(period)
+    body.name = "Det omdöpta rådet"
+    body.save()
+    changed = pdf.structure_report(period)
+
+    assert again == first
+    assert len(rendered) == 2
+    assert "Det omdöpta rådet" in squash(pdftotext(changed))
+    assert "Det omdöpta rådet" not in squash(pdftotext(first))
