@@ -73,6 +73,7 @@ def test_a_person_with_appointments_cannot_be_deleted(make, seat):
         person.delete()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_database_refuses_overlaps_on_postgresql(make, seat):
     """Bypassing validation (as a race between two saves would) still cannot overlap."""
     if connection.vendor != "postgresql":
@@ -82,6 +83,22 @@ def test_the_database_refuses_overlaps_on_postgresql(make, seat):
         Appointment.objects.create(person=make.person(), seat=seat, start=D(2024, 12, 31))
     # Touching ends are an overlap too (both days inclusive); the next day is free.
     Appointment.objects.create(person=make.person(), seat=seat, start=D(2025, 1, 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_appointments_can_swap_dates_in_one_save_on_postgresql(make, seat):
+    """The constraint is checked at commit: a swap overlaps only halfway through."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the exclusion constraint exists on PostgreSQL only")
+    first = make.appointment(make.person(), seat, start=D(2023, 1, 1), end=D(2023, 12, 31))
+    second = make.appointment(make.person(), seat, start=D(2024, 1, 1), end=D(2024, 12, 31))
+
+    with transaction.atomic():
+        Appointment.objects.filter(pk=first.pk).update(start=D(2024, 1, 1), end=D(2024, 12, 31))
+        Appointment.objects.filter(pk=second.pk).update(start=D(2023, 1, 1), end=D(2023, 12, 31))
+
+    first.refresh_from_db()
+    assert first.start == D(2024, 1, 1)
 
 
 def test_the_database_allows_same_dates_in_different_seats_on_postgresql(make, seat):

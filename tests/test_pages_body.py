@@ -263,3 +263,22 @@ def test_it_marks_a_body_of_a_proposed_period(client, make):
 def test_it_answers_404_for_a_body_that_does_not_exist(client, council):
     get(client, "/perioder/2023-2026/finns-inte/", status=404)
     get(client, "/perioder/1999-2002/regionala-radet/", status=404)
+
+
+def test_text_as_the_secretary_wrote_it_is_marked_swedish_on_the_english_page(client, make):
+    period = make.period("2023–2026")
+    make.body(
+        period,
+        "Rådet",
+        purpose="Samråd om frågor som är viktiga för regionen.",
+        closing_note="Frågorna går till Regionala rådet.",
+    )
+
+    english = get(client, "/en/perioder/2023-2026/radet/").html
+    swedish = get(client, "/perioder/2023-2026/radet/").html
+
+    assert '<div lang="sv"><p>Samråd om frågor som är viktiga för regionen.</p></div>' in english
+    assert '<dd lang="sv">Frågorna går till Regionala rådet.</dd>' in english
+    assert 'lang="sv"' not in swedish.replace('<html lang="sv">', "").replace(
+        '<option value="sv" lang="sv"', ""
+    )

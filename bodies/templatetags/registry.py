@@ -5,7 +5,8 @@ import datetime
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import formats
+from django.utils import formats, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
 register = template.Library()
@@ -71,3 +72,13 @@ def path_in_default_language(context):
     switch back to Swedish would stay on the English page.
     """
     return translate_url(context["request"].get_full_path(), settings.LANGUAGE_CODE)
+
+
+@register.simple_tag
+def data_lang():
+    """` lang="sv"` on an element holding text as the secretary wrote it (in the site's
+    language) when the page is in another language: WCAG 3.1.2, language of parts."""
+    data = settings.LANGUAGE_CODE
+    if translation.get_language().split("-")[0] == data.split("-")[0]:
+        return ""
+    return format_html(' lang="{}"', data)
