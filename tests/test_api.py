@@ -249,6 +249,12 @@ def test_the_filters_narrow_each_list(client, registry):
     assert len(ids("/api/v1/meetings/?body=2019-2022/regionala-samverkansradet")) == 2
 
 
+def test_a_meeting_carries_its_note_as_the_meeting_page_shows_it(client, registry):
+    [planned] = get_json(client, "/api/v1/meetings/?status=planned")["results"]
+
+    assert planned["description"].startswith("Planerat enligt protokollet 29 september 2022")
+
+
 def test_a_bad_parameter_is_a_400_with_a_message(client, db):
     for url in (
         "/api/v1/memberships/?date=29/9/2022",
