@@ -282,3 +282,13 @@ def test_text_as_the_secretary_wrote_it_is_marked_swedish_on_the_english_page(cl
     assert 'lang="sv"' not in swedish.replace('<html lang="sv">', "").replace(
         '<option value="sv" lang="sv"', ""
     )
+
+
+def test_a_secretary_can_start_a_new_meeting_from_the_body_page(client, admin_client, make):
+    body = make.body(make.period("2023–2026"), "Rådet")
+    url = "/perioder/2023-2026/radet/"
+    link = f'href="/admin/meetings/meeting/add/?body={body.pk}"'
+
+    assert link in admin_client.get(url).content.decode()
+    assert link not in client.get(url).content.decode()
+    assert "Möten" in get(client, url).text
