@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.db import models
+from django.template import Context, Template
+from django.utils import translation
 
 from bodies.models import Body, Organisation, Seat
 from tests.pages import freeze_today, get
@@ -292,3 +294,8 @@ def test_a_secretary_can_start_a_new_meeting_from_the_body_page(client, admin_cl
     assert link in admin_client.get(url).content.decode()
     assert link not in client.get(url).content.decode()
     assert "Möten" in get(client, url).text
+
+
+def test_text_needs_no_language_mark_when_no_language_is_active():
+    with translation.override(None):
+        assert Template("{% load registry %}<p{% data_lang %}>").render(Context()) == "<p>"

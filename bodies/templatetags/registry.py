@@ -79,6 +79,8 @@ def data_lang():
     """` lang="sv"` on an element holding text as the secretary wrote it (in the site's
     language) when the page is in another language: WCAG 3.1.2, language of parts."""
     data = settings.LANGUAGE_CODE
-    if translation.get_language().split("-")[0] == data.split("-")[0]:
+    # No active language (translations deactivated) means the site's own language.
+    shown = translation.get_language() or data
+    if shown.split("-")[0] == data.split("-")[0]:
         return ""
     return format_html(' lang="{}"', data)
