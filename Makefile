@@ -25,7 +25,7 @@ run: venv
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(DEV_ENV) $(BIN)/python manage.py load_structure --if-empty fixtures/orebro.toml
 	$(DEV_ENV) $(BIN)/python manage.py load_meetings --if-empty fixtures/orebro-meetings.toml
-	$(DEV_ENV) $(BIN)/python manage.py create_local_admin
+	$(DEV_ENV) $(BIN)/python manage.py create_local_admin --port $(PORT)
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv

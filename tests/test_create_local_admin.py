@@ -26,6 +26,13 @@ def test_it_creates_a_superuser_admin_with_password_admin(settings, capsys):
     )
 
 
+def test_it_names_the_port_the_server_will_listen_on(settings, capsys):
+    settings.DEBUG = True
+    call_command("create_local_admin", "--port", "8123")
+
+    assert "Logga in på http://127.0.0.1:8123/admin/" in capsys.readouterr().out
+
+
 def test_it_is_idempotent_and_resets_the_password(settings):
     settings.DEBUG = True
     call_command("create_local_admin")

@@ -11,8 +11,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin", help="Användarnamn (admin).")
         parser.add_argument("--password", default="admin", help="Lösenord (admin).")
+        parser.add_argument(
+            "--port", default="8000", help="Porten som utvecklingsservern lyssnar på (8000)."
+        )
 
-    def handle(self, *args, username, password, **options):
+    def handle(self, *args, username, password, port, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "create_local_admin är bara till för lokal utveckling och körs bara med "
@@ -28,6 +31,6 @@ class Command(BaseCommand):
         what = "Skapade" if created else "Återställde"
         self.stdout.write(f"{what} superanvändaren {username}.")
         self.stdout.write(
-            f"Logga in på http://127.0.0.1:8000/admin/ med användarnamn {username} "
+            f"Logga in på http://127.0.0.1:{port}/admin/ med användarnamn {username} "
             f"och lösenord {password}"
         )
