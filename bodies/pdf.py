@@ -206,6 +206,10 @@ class _Node:
     def height(self):
         return 1 + max((child.height() for child in self.children), default=0)
 
+    def widest(self):
+        """The most children any body in this subtree has."""
+        return max([len(self.children), *(child.widest() for child in self.children)])
+
 
 def _nodes(bodies):
     """Nest bodies listed in tree order into ``_Node`` roots."""
@@ -388,6 +392,27 @@ def _pack(blocks, row_width):
     return width, y - ROW_GAP, boxes, lines
 
 
+def _arrangements(roots, max_depth):
+    """The ``_Options`` that can give different charts of these roots, in order of
+    preference. Folding lists longer than the longest there is, or drawing levels
+    as lists below the last level with children, would change nothing."""
+    shown_height = max(root.height() for root in roots)
+    if max_depth is not None:
+        shown_height = min(shown_height, max_depth + 1)
+    widest = max(root.widest() for root in roots)
+    arrangements = []
+    for horizontal in HORIZONTAL_DEPTHS:
+        if horizontal is not None and horizontal + 2 > shown_height:
+            horizontal = None
+        for limit in STACK_LIMITS:
+            if limit is not None and limit >= widest:
+                limit = None
+            options = _Options(max_depth=max_depth, limit=limit, horizontal=horizontal)
+            if options not in arrangements:
+                arrangements.append(options)
+    return arrangements
+
+
 def _best_layout(roots, max_depth, available):
     """The arrangement of the roots that can be drawn largest on the page.
 
@@ -395,18 +420,16 @@ def _best_layout(roots, max_depth, available):
     indented lists, and long lists fold into columns, when that draws clearly larger.
     """
     best = None
-    for horizontal in HORIZONTAL_DEPTHS:
-        for limit in STACK_LIMITS:
-            options = _Options(max_depth=max_depth, limit=limit, horizontal=horizontal)
-            blocks = [_layout(root, 0, options) for root in roots]
-            widths = sorted(
-                {sum(b.w for b in blocks[: n + 1]) + ROOT_GAP * n for n in range(len(blocks))}
-            )
-            for row_width in widths:
-                width, height, boxes, lines = _pack(blocks, row_width)
-                scale = min(available[0] / width, available[1] / height, MAX_SCALE)
-                if best is None or scale > best[0] + 0.02:
-                    best = (scale, width, height, boxes, lines)
+    for options in _arrangements(roots, max_depth):
+        blocks = [_layout(root, 0, options) for root in roots]
+        widths = sorted(
+            {sum(b.w for b in blocks[: n + 1]) + ROOT_GAP * n for n in range(len(blocks))}
+        )
+        for row_width in widths:
+            width, height, boxes, lines = _pack(blocks, row_width)
+            scale = min(available[0] / width, available[1] / height, MAX_SCALE)
+            if best is None or scale > best[0] + 0.02:
+                best = (scale, width, height, boxes, lines)
     return best
 
 

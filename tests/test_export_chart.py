@@ -4,8 +4,12 @@ Laid out from bodies in memory (no database, no PDF): a chart is a list of pages
 of boxes with positions in points, which the PDF template draws as they are.
 """
 
+import itertools
 import random
 
+import pytest
+
+from bodies import pdf
 from bodies.models import Body
 from bodies.pdf import MIN_SCALE, chart_pages, text_width, wrap
 
@@ -125,3 +129,56 @@ def test_long_names_wrap_inside_the_box_without_losing_words():
     assert " ".join(lines) == name
     for line in lines:
         assert text_width(line, 7.6, bold=True) <= 137
+
+
+def drawn(pages):
+    """What a reader sees of the chart pages: titles, scales, boxes, lines."""
+    return [
+        (
+            page.title,
+            page.scale,
+            [(box.body.slug, box.style, box.target) for box in page.boxes],
+            page.report_lines,
+            page.support_lines,
+        )
+        for page in pages
+    ]
+
+
+def council_with_groups(count):
+    council = Body(pk=1, name="Regionala rådet", slug="radet", kind=Body.Kind.POLITICAL_COUNCIL)
+    council.level = 0
+    groups = [
+        Body(pk=n + 2, name=f"Nätverk {n}", slug=f"natverk-{n}", kind=Body.Kind.NETWORK)
+        for n in range(count)
+    ]
+    for group in groups:
+        group.parent = council
+        group.level = 1
+    return [council, *groups]
+
+
+SHAPES = {
+    "Örebro-sized": lambda: forest(18, roots=3),
+    "one deep tree": lambda: forest(60, roots=1),
+    "300 bodies": lambda: forest(300),
+    "9 groups under a council": lambda: council_with_groups(9),
+    "13 groups under a council": lambda: council_with_groups(13),
+    "60 groups under a council": lambda: council_with_groups(60),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_skipping_arrangements_that_change_nothing_draws_the_same_chart(monkeypatch, shape):
+    # The chart tries only the arrangements that can differ (for speed); trying
+    # every combination must not give a different, better chart.
+    fast = drawn(chart_pages(SHAPES[shape](), "Organisationsschema"))
+
+    def every_arrangement(_roots, max_depth):
+        return [
+            pdf._Options(max_depth=max_depth, limit=limit, horizontal=horizontal)
+            for horizontal, limit in itertools.product(pdf.HORIZONTAL_DEPTHS, pdf.STACK_LIMITS)
+        ]
+
+    monkeypatch.setattr(pdf, "_arrangements", every_arrangement)
+    assert drawn(chart_pages(SHAPES[shape](), "Organisationsschema")) == fast
