@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 
 from tests import factories, snapshot
 
@@ -21,6 +22,10 @@ def _test_settings(settings, _static_root):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A request to an English page leaves English active in the thread (the locale
+    # middleware sets it per request); each test starts in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(scope="session")
