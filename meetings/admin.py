@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bodies.models import Body
-from meetings.models import AgendaItem, Attachment, Attendance, Meeting, ReportingDuty
+from meetings.models import Adjuster, AgendaItem, Attachment, Attendance, Meeting, ReportingDuty
 
 WARNING_FLAGS = {
     "chair_absent": _("ordföranden frånvarande"),
@@ -75,6 +75,13 @@ class AttendanceInline(admin.TabularInline):
         return len(roster_initial(request, obj)) + 3
 
 
+class AdjusterInline(admin.TabularInline):
+    model = Adjuster
+    autocomplete_fields = ("person",)
+    extra = 2
+    verbose_name_plural = _("justerare (jämte ordföranden)")
+
+
 def roster_day(request, obj):
     """The day whose seat holders fill a new meeting's attendance list."""
     if obj is not None:
@@ -126,8 +133,8 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ("body__name", "body__short_name", "place")
     date_hierarchy = "start"
     ordering = ("-start",)
-    autocomplete_fields = ("body", "chair", "secretary", "adjusters")
-    inlines = (AgendaItemInline, AttendanceInline)
+    autocomplete_fields = ("body", "chair", "secretary")
+    inlines = (AgendaItemInline, AttendanceInline, AdjusterInline)
     readonly_fields = ("warnings_display", "public_link")
     save_on_top = True
 
@@ -135,7 +142,7 @@ class MeetingAdmin(admin.ModelAdmin):
         (None, {"fields": ("body", ("start", "end"), "place", "status", "note")}),
         (
             _("Protokoll"),
-            {"fields": ("chair", "secretary", "adjusters", "minutes_approved_on", "minutes")},
+            {"fields": ("chair", "secretary", "minutes_approved_on", "minutes")},
         ),
     )
 

@@ -239,6 +239,7 @@ class Meeting(models.Model):
     adjusters = models.ManyToManyField(
         Person,
         verbose_name=_("justerare"),
+        through="Adjuster",
         related_name="adjusted_meetings",
         blank=True,
         help_text=_("De som jämte ordföranden justerar protokollet."),
@@ -447,6 +448,35 @@ class Meeting(models.Model):
         if self.status == self.Status.PLANNED and self.end < timezone.now():
             messages.append(gettext("Mötet har passerat men står fortfarande som planerat."))
         return messages
+
+
+class Adjuster(models.Model):
+    """Someone who approves (justerar) a meeting's minutes together with the chair.
+
+    The person is protected like the chair and the secretary: deleting them would
+    silently rewrite who approved the minutes.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="adjuster_roles"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="adjuster_roles"
+    )
+
+    class Meta:
+        # The table the many-to-many field had before it got this model (migration 0003).
+        db_table = "meetings_meeting_adjusters"
+        unique_together = [("meeting", "person")]
+        ordering = ["pk"]
+        verbose_name = _("justerare")
+        verbose_name_plural = _("justerare")
+
+    def __str__(self):
+        return gettext("%(person)s, justerare för %(meeting)s") % {
+            "person": self.person,
+            "meeting": self.meeting,
+        }
 
 
 class AgendaItem(models.Model):

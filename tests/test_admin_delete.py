@@ -1,9 +1,12 @@
 """Deleting in the admin never removes history: protected objects get Django's explanation."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from bodies.models import Body, MandatePeriod, Seat
+from meetings.models import Adjuster
 from members.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +35,29 @@ def test_a_person_with_appointments_cannot_be_deleted(admin_client, history):
     url = reverse("admin:members_person_delete", args=[person.pk])
     assert_protected_page(admin_client.get(url), "Anna Berg – Kulturrådet")
     assert_protected_page(admin_client.post(url, {"post": "yes"}))
+    assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_a_person_who_approved_minutes_cannot_be_deleted(admin_client, make):
+    # Adjusting minutes is history too: deleting the person would erase who approved them.
+    period = make.period("2019–2022")
+    meeting = make.meeting(make.body(period, "Rådet"), datetime.datetime(2022, 12, 22, 9))
+    person = make.person("Tom", "Rymoén")
+    meeting.adjusters.add(person)
+    url = reverse("admin:members_person_delete", args=[person.pk])
+    assert_protected_page(admin_client.get(url), "Tom Rymoén, justerare för Rådet")
+    assert_protected_page(admin_client.post(url, {"post": "yes"}))
+    assert list(meeting.adjusters.all()) == [person]
+
+
+def test_deleting_a_meeting_removes_its_adjusters_but_not_the_people(admin_client, make):
+    period = make.period("2019–2022")
+    meeting = make.meeting(make.body(period, "Rådet"), datetime.datetime(2022, 12, 22, 9))
+    person = make.person("Tom", "Rymoén")
+    meeting.adjusters.add(person)
+    url = reverse("admin:meetings_meeting_delete", args=[meeting.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Adjuster.objects.exists()
     assert Person.objects.filter(pk=person.pk).exists()
 
 

@@ -70,6 +70,7 @@ def meeting_form(body, **overrides):
         "agenda_items-0-decision": "",
         "agenda_items-0-reports_on": "",
         **management("attendances", 0),
+        **management("adjuster_roles", 0),
     }
     data.update(overrides)
     return data
@@ -107,10 +108,14 @@ def test_the_secretary_records_a_meeting_with_agenda_and_attendance(secretary, c
             },
         )
     )
+    data.update(
+        {**management("adjuster_roles", 1), "adjuster_roles-0-person": council["deputy"].pk}
+    )
     response = secretary.post(reverse("admin:meetings_meeting_add"), data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     meeting = Meeting.objects.get()
     assert meeting.agenda_items.get().title == "Mötet öppnas"
+    assert list(meeting.adjusters.all()) == [council["deputy"]]
     assert {(a.person.last_name, a.status, a.organisation) for a in meeting.attendances.all()} == {
         ("Rymoén", "absent", council["town"]),
         ("Oscarsson", "serving", council["town"]),
@@ -203,3 +208,18 @@ def test_a_meeting_without_attendance_gets_the_roster_when_opened(secretary, cou
     text = page.content.decode()
     assert 'name="attendances-TOTAL_FORMS" value="5"' in text
     assert "Närvarolistan är ifylld från ledamotslistan den 29 september 2022" in text
+
+
+def test_the_same_adjuster_twice_is_refused_and_nothing_is_lost(secretary, council):
+    data = meeting_form(council["body"])
+    data.update(
+        {
+            **management("adjuster_roles", 2),
+            "adjuster_roles-0-person": council["member"].pk,
+            "adjuster_roles-1-person": council["member"].pk,
+        }
+    )
+    response = secretary.post(reverse("admin:meetings_meeting_add"), data)
+    assert response.status_code == 200
+    assert "Korrigera duplikatdata för person." in response.content.decode()
+    assert not Meeting.objects.exists()
