@@ -7,6 +7,7 @@ positions of its words. Needs Debian's poppler-utils.
 """
 
 import datetime
+import gc
 import io
 import re
 import shutil
@@ -334,3 +335,19 @@ def test_an_unchanged_report_comes_from_the_cache_and_a_change_renders_anew(make
     assert len(rendered) == 2
     assert "Det omdöpta rådet" in squash(pdftotext(changed))
     assert "Det omdöpta rådet" not in squash(pdftotext(first))
+
+
+def test_garbage_collection_runs_again_after_rendering_even_when_it_fails(monkeypatch):
+    # Rendering pauses the cyclic garbage collector for speed; a server process left
+    # without it would grow without bound.
+    assert pdf._write_pdf("<p>Rådet</p>").startswith(b"%PDF")
+    assert gc.isenabled()
+
+    def broken(*args, **kwargs):
+        assert not gc.isenabled()  # paused while WeasyPrint renders
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr("weasyprint.HTML.write_pdf", broken)
+    with pytest.raises(RuntimeError):
+        pdf._write_pdf("<p>Rådet</p>")
+    assert gc.isenabled()
