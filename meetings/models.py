@@ -473,10 +473,7 @@ class Adjuster(models.Model):
         verbose_name_plural = _("justerare")
 
     def __str__(self):
-        return gettext("%(person)s, justerare för %(meeting)s") % {
-            "person": self.person,
-            "meeting": self.meeting,
-        }
+        return f"{self.person} – {self.meeting}"
 
 
 class AgendaItem(models.Model):

@@ -45,7 +45,7 @@ def test_a_person_who_approved_minutes_cannot_be_deleted(admin_client, make):
     person = make.person("Tom", "Rymoén")
     meeting.adjusters.add(person)
     url = reverse("admin:members_person_delete", args=[person.pk])
-    assert_protected_page(admin_client.get(url), "Tom Rymoén, justerare för Rådet")
+    assert_protected_page(admin_client.get(url), "Justerare: Tom Rymoén – Rådet")
     assert_protected_page(admin_client.post(url, {"post": "yes"}))
     assert list(meeting.adjusters.all()) == [person]
 
