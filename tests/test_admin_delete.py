@@ -38,23 +38,27 @@ def test_a_person_with_appointments_cannot_be_deleted(admin_client, history):
     assert Person.objects.filter(pk=person.pk).exists()
 
 
-def test_a_person_who_approved_minutes_cannot_be_deleted(admin_client, make):
-    # Adjusting minutes is history too: deleting the person would erase who approved them.
-    period = make.period("2019–2022")
-    meeting = make.meeting(make.body(period, "Rådet"), datetime.datetime(2022, 12, 22, 9))
+@pytest.fixture
+def adjusted(make):
+    """A meeting whose minutes Tom Rymoén adjusted."""
+    body = make.body(make.period("2019–2022"), "Rådet")
+    meeting = make.meeting(body, datetime.datetime(2022, 12, 22, 9))
     person = make.person("Tom", "Rymoén")
     meeting.adjusters.add(person)
+    return meeting, person
+
+
+def test_a_person_who_approved_minutes_cannot_be_deleted(admin_client, adjusted):
+    # Adjusting minutes is history too: deleting the person would erase who approved them.
+    meeting, person = adjusted
     url = reverse("admin:members_person_delete", args=[person.pk])
     assert_protected_page(admin_client.get(url), "Justerare: Tom Rymoén – Rådet")
     assert_protected_page(admin_client.post(url, {"post": "yes"}))
     assert list(meeting.adjusters.all()) == [person]
 
 
-def test_deleting_a_meeting_removes_its_adjusters_but_not_the_people(admin_client, make):
-    period = make.period("2019–2022")
-    meeting = make.meeting(make.body(period, "Rådet"), datetime.datetime(2022, 12, 22, 9))
-    person = make.person("Tom", "Rymoén")
-    meeting.adjusters.add(person)
+def test_deleting_a_meeting_removes_its_adjusters_but_not_the_people(admin_client, adjusted):
+    meeting, person = adjusted
     url = reverse("admin:meetings_meeting_delete", args=[meeting.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
     assert not Adjuster.objects.exists()
