@@ -89,14 +89,19 @@ DATABASES = {
 }
 
 # Rendered PDFs (up to about 1 MB each) are kept here under the hash of their HTML.
-# Per process by default; with several server processes a shared cache (Django's
-# FileBasedCache or Redis) keeps a report rendered once for all of them.
+# Per process by default; CACHE_DIR gives all server processes on the host one cache
+# in files, so a report is rendered once for all of them.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 50},
     }
 }
+if os.environ.get("CACHE_DIR"):
+    CACHES["default"] |= {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ["CACHE_DIR"],
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,12 +9,15 @@ positions of its words. Needs Debian's poppler-utils.
 import datetime
 import gc
 import io
+import os
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
@@ -351,3 +354,37 @@ def test_garbage_collection_runs_again_after_rendering_even_when_it_fails(monkey
     with pytest.raises(RuntimeError):
         pdf._write_pdf("<p>Rådet</p>")
     assert gc.isenabled()
+
+
+RENDER_IN_ANOTHER_PROCESS = """
+import sys
+from unittest import mock
+
+import django
+
+django.setup()
+from bodies import pdf
+
+with mock.patch.object(pdf, "render_to_string", return_value="<p>Rådet</p>"):
+    if sys.argv[1] == "cached-only":
+        mock.patch.object(pdf, "_write_pdf", side_effect=AssertionError("rendered")).start()
+    sys.stdout.buffer.write(pdf.render_pdf("pdf/any.html", {}))
+"""
+
+
+def test_server_processes_share_rendered_pdfs_through_cache_dir(tmp_path):
+    # With CACHE_DIR set, a report rendered by one server process is served by another.
+    env = {**os.environ, "CACHE_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "samverkan.settings"}
+
+    def render(mode):
+        return subprocess.run(
+            [sys.executable, "-c", RENDER_IN_ANOTHER_PROCESS, mode],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            check=True,
+        ).stdout
+
+    first = render("render")
+    assert first.startswith(b"%PDF")
+    assert render("cached-only") == first
