@@ -3,10 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# The suite runs in parallel on every core (TEST_WORKERS=0: one process); the browser
-# tests share one live server and run after it in a process of their own.
+# The suite, browser tests included, runs in parallel on every core (TEST_WORKERS=0:
+# one process).
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --ignore=tests/browser && $(BIN)/pytest tests/browser
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS)
 DEV_ENV := DEBUG=1
 
 .PHONY: run test test-postgresql lint migrations-check check-deploy screenshots venv clean

@@ -9,6 +9,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 from django.test import override_settings
 
 from tests.pages import freeze_today
@@ -60,11 +61,30 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(scope="session")
-def live_server(_live_server_settings, live_server):
+def playwright(_database_before_playwright, playwright):
+    """pytest-playwright's Playwright, started once the test database exists.
+
+    Starting Playwright's sync API gives this thread a new context, and Django's
+    database connections are context-local: the ones opened before it are out of
+    reach afterwards. So each side closes its own, and none is still open when the
+    test database is dropped (PostgreSQL refuses to drop a database in use).
+    """
+    yield playwright
+    connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def _database_before_playwright(django_db_setup):
+    connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, _live_server_settings, live_server):
     """pytest-django's live server, started with the test settings of tests/conftest.py.
 
     The server starts once per session, before the function-scoped ``settings``
     fixture could change anything, so the same values are set here for the session.
+    It starts after the test database is made, so it stops before it is dropped.
     """
     return live_server
 
