@@ -21,6 +21,7 @@ from mptt.exceptions import InvalidMove
 from bodies import services
 from bodies.admin_import import StructureImportMixin
 from bodies.forms import (
+    BodyForm,
     CarryForwardForm,
     MarkDecidedForm,
     SeatForm,
@@ -424,8 +425,8 @@ class BodyAdmin(PrefetchingChangeListMixin, DraggableMPTTAdmin):
     )
 
     prepopulated_fields = {"slug": ("name",)}
+    form = BodyForm
     autocomplete_fields = ("parent", "supports", "predecessor", "lead_organisation")
-    filter_horizontal = ("member_organisations",)
     readonly_fields = ("composition_report",)
     inlines = (CompositionRuleInline, SeatInline)
     fieldsets = (
@@ -446,13 +447,13 @@ class BodyAdmin(PrefetchingChangeListMixin, DraggableMPTTAdmin):
         ),
         (
             pgettext_lazy("body mandate", "Uppdrag"),
-            {"fields": ("purpose", "legal_basis", "min_meetings_per_year")},
+            {"fields": ("purpose", "legal_basis", "min_meetings_per_year", "closing_note")},
         ),
         (
             _("Sammansättning"),
             {
                 "fields": (
-                    "member_organisations",
+                    "members",
                     "min_members",
                     "composition_note",
                     "lead_organisation",

@@ -1,10 +1,11 @@
 """Admin forms for the structure."""
 
 from django import forms
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bodies.models import Seat
+from bodies.models import Body, Organisation, Seat
 
 
 def seat_choice_label(seat):
@@ -49,6 +50,53 @@ class SeatForm(forms.ModelForm):
         else:
             backs.queryset = Seat.objects.none()
             backs.help_text = gettext("Välj organ och spara platsen först.")
+
+
+class BodyForm(forms.ModelForm):
+    """A body, with its member organisations in the admin's two-list selector.
+
+    The memberships have a model of their own (an organisation listed in a body
+    cannot be deleted), and the admin edits such a many-to-many only through a form
+    field of another name: ``members``.
+    """
+
+    members = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        label=_("Medlemsorganisationer"),
+        help_text=Body._meta.get_field("member_organisations").help_text,
+        widget=FilteredSelectMultiple(_("medlemsorganisationer"), is_stacked=False),
+    )
+
+    class Meta:
+        model = Body
+        fields = (
+            "period",
+            "name",
+            "short_name",
+            "slug",
+            "kind",
+            "parent",
+            "supports",
+            "predecessor",
+            "purpose",
+            "legal_basis",
+            "min_meetings_per_year",
+            "closing_note",
+            "min_members",
+            "composition_note",
+            "lead_organisation",
+            "county_part",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["members"].initial = self.instance.member_organisations.all()
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        self.instance.member_organisations.set(self.cleaned_data["members"])
 
 
 class CarryForwardForm(forms.Form):

@@ -303,6 +303,7 @@ class Body(MPTTModel):
     member_organisations = models.ManyToManyField(
         Organisation,
         verbose_name=_("medlemsorganisationer"),
+        through="Membership",
         related_name="member_of",
         blank=True,
         help_text=_(
@@ -515,6 +516,34 @@ class CompositionReport:
     @property
     def is_complete(self):
         return not (self.vacant or self.missing or self.too_few_members)
+
+
+class Membership(models.Model):
+    """An organisation listed among a body's member organisations.
+
+    The organisation is protected like a seat's: deleting it would rewrite who took
+    part in the body, in past periods too.
+    """
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("organ"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+
+    class Meta:
+        # The table the many-to-many field had before it got this model (migration 0004).
+        db_table = "bodies_body_member_organisations"
+        unique_together = [("body", "organisation")]
+        verbose_name = _("medlemsorganisation")
+        verbose_name_plural = _("medlemsorganisationer")
+
+    def __str__(self):
+        return f"{self.organisation} – {self.body}"
 
 
 class CompositionRule(models.Model):

@@ -1,10 +1,19 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
+
+def favicon(request):
+    # Pages name their icon; a browser showing the JSON API asks for this address.
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("samverkan.api_urls")),
 ]

@@ -48,7 +48,8 @@ def test_adding_a_body_with_rules_and_seats(admin_client, make):
         "supports": council.pk,
         "purpose": "Bereder ärenden om kultur.",
         "min_meetings_per_year": "4",
-        "member_organisations": [town.pk],
+        "closing_note": "Frågorna hanteras i Regionala samverkansrådet.",
+        "members": [town.pk],
         **management("rules", total=1),
         "rules-0-organisation": "",
         "rules-0-ordinary": "1",
@@ -66,6 +67,7 @@ def test_adding_a_body_with_rules_and_seats(admin_client, make):
     assert body.parent == council
     assert body.supports == council
     assert list(body.member_organisations.all()) == [town]
+    assert body.closing_note == "Frågorna hanteras i Regionala samverkansrådet."
     assert body.rules.get().substitutes == 1
     assert body.seats.get().position == Seat.Position.CHAIR
     assert tree(period) == "Regionala samverkansrådet(Chefsgrupp kultur)"
@@ -254,3 +256,28 @@ def test_choosing_a_parent_offers_the_newest_period_first(admin_client, make):
     )
     assert [item["id"] for item in response.json()["results"]] == [str(new.pk), str(old.pk)]
     assert response.json()["results"][0]["text"] == "Samverkansrådet (2023–2026)"
+
+
+def test_the_member_organisations_are_shown_and_changed_in_the_body_form(admin_client, make):
+    period = make.period("2023–2026")
+    body = make.body(period, "Kulturrådet")
+    nora, laxa = make.organisation("Nora kommun"), make.organisation("Laxå kommun")
+    body.member_organisations.set([nora])
+    url = reverse("admin:bodies_body_change", args=[body.pk])
+
+    page = admin_client.get(url).content.decode()
+    assert f'<option value="{nora.pk}" selected>Nora kommun</option>' in page
+    assert f'<option value="{laxa.pk}">Laxå kommun</option>' in page
+
+    data = {
+        "period": period.pk,
+        "name": body.name,
+        "slug": body.slug,
+        "kind": body.kind,
+        "members": [laxa.pk],
+        **management("rules"),
+        **management("seats"),
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    assert list(body.member_organisations.all()) == [laxa]

@@ -65,6 +65,19 @@ def test_deleting_a_meeting_removes_its_adjusters_but_not_the_people(admin_clien
     assert Person.objects.filter(pk=person.pk).exists()
 
 
+def test_an_organisation_listed_as_a_member_cannot_be_deleted(admin_client, make):
+    # Listed among a body's member organisations, even without a seat, is history too.
+    body = make.body(make.period("2019–2022"), "Rådet")
+    county = make.organisation("Länsstyrelsen i Örebro län")
+    body.member_organisations.add(county)
+    url = reverse("admin:bodies_organisation_delete", args=[county.pk])
+    assert_protected_page(
+        admin_client.get(url), "Medlemsorganisation: Länsstyrelsen i Örebro län – Rådet"
+    )
+    assert_protected_page(admin_client.post(url, {"post": "yes"}))
+    assert list(body.member_organisations.all()) == [county]
+
+
 def test_a_body_with_seats_cannot_be_deleted(admin_client, history):
     _period, body, _seat, _person = history
     url = reverse("admin:bodies_body_delete", args=[body.pk])

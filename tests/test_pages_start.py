@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from bodies.models import Body
@@ -129,3 +130,13 @@ def test_the_list_of_periods_marks_the_current_one_and_the_proposal(client, stru
     assert page.h1 == ["Mandatperioder"]
     assert "pågående" in page.text
     assert "Förslag – inte beslutad" in page.text
+
+
+def test_every_page_names_the_site_icon_and_favicon_ico_leads_to_it(client, structure):
+    icon = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+    assert icon in client.get("/").content.decode()
+    assert icon in client.get("/admin/login/").content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.svg"
+    assert finders.find("favicon.svg")

@@ -84,7 +84,7 @@ def test_every_public_page_is_accessible_and_fits_a_narrow_screen(site, page):
         "console",
         lambda message: (
             console.append(f"{page.url}: {message.text} {message.location}")
-            if message.type == "error" and not message.location["url"].endswith("/favicon.ico")
+            if message.type == "error"
             else None
         ),
     )
