@@ -477,6 +477,10 @@ class BodyAdmin(PrefetchingChangeListMixin, DraggableMPTTAdmin):
                 initial["period"] = period.pk
         return initial
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.member_organisations.set(form.cleaned_data["members"])
+
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if request.GET.get("model_name") == "body" and request.GET.get("field_name"):

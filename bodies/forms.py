@@ -57,7 +57,7 @@ class BodyForm(forms.ModelForm):
 
     The memberships have a model of their own (an organisation listed in a body
     cannot be deleted), and the admin edits such a many-to-many only through a form
-    field of another name: ``members``.
+    field of another name: ``members`` (saved by ``BodyAdmin.save_related``).
     """
 
     members = forms.ModelMultipleChoiceField(
@@ -70,33 +70,12 @@ class BodyForm(forms.ModelForm):
 
     class Meta:
         model = Body
-        fields = (
-            "period",
-            "name",
-            "short_name",
-            "slug",
-            "kind",
-            "parent",
-            "supports",
-            "predecessor",
-            "purpose",
-            "legal_basis",
-            "min_meetings_per_year",
-            "closing_note",
-            "min_members",
-            "composition_note",
-            "lead_organisation",
-            "county_part",
-        )
+        fields = []  # chosen by BodyAdmin's fieldsets
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["members"].initial = self.instance.member_organisations.all()
-
-    def _save_m2m(self):
-        super()._save_m2m()
-        self.instance.member_organisations.set(self.cleaned_data["members"])
 
 
 class CarryForwardForm(forms.Form):
