@@ -5,7 +5,6 @@ import json
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils.http import http_date
 
 from bodies.models import Body, Seat
@@ -55,9 +54,8 @@ def _today(monkeypatch):
 
 
 @pytest.fixture
-def registry(orebro):
+def registry(orebro_meetings):
     """Örebro with its meeting, plus a hidden person in a seat, at the meeting and adjusting."""
-    call_command("load_meetings", "fixtures/orebro-meetings.toml", verbosity=0)
     Person.objects.filter(slug="andreas-svahn").update(
         email="svahn@example.se", phone="019-123 45 67", note="Ringer helst före nio"
     )

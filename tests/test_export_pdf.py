@@ -286,10 +286,9 @@ def test_the_body_roster_is_a_short_pdf_with_the_members(client, orebro):
 
 
 @pytest.mark.django_db
-def test_the_minutes_follow_the_swedish_protokoll_layout(client, orebro):
+def test_the_minutes_follow_the_swedish_protokoll_layout(client, orebro_meetings):
     from meetings.models import Meeting
 
-    call_command("load_meetings", "fixtures/orebro-meetings.toml", verbosity=0)
     meeting = Meeting.objects.get(
         body__slug="regionala-samverkansradet", start__date=datetime.date(2022, 9, 29)
     )

@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.core.management import call_command
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +20,7 @@ def text_of(response):
 
 
 @pytest.fixture
-def seed(orebro):
-    call_command("load_meetings", "fixtures/orebro-meetings.toml", verbosity=0)
+def seed(orebro_meetings):
     return Meeting.objects.get(start__date=datetime.date(2022, 9, 29))
 
 
