@@ -834,9 +834,9 @@ def _cycle_collection_paused():
     default thresholds the collector runs thousands of times meanwhile, each full pass
     walking the whole heap, and finds almost nothing to free: a quarter to a third of
     the rendering time (docs/benchmarks.md). Reference counting still frees memory as
-    usual; the cycles left over are collected once it runs again. The peak memory was
-    measured unchanged. A rendering in another thread meanwhile only finds it paused
-    or resumed early.
+    usual; the cycles left over are collected once it runs again. The peak memory
+    rose by 2–3 %. A rendering in another thread meanwhile only finds it paused or
+    resumed early.
     """
     was_enabled = gc.isenabled()
     gc.disable()
