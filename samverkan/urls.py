@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    # Under its own name: ``static`` above is the address of a static file.
+    from django.conf.urls.static import static as served_from
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += served_from(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,10 +1,13 @@
+import importlib
 import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.urls import clear_url_caches
 from django.utils import timezone
 
+import samverkan.urls
 from bodies.models import Body
 from meetings.models import Meeting
 from tests.pages import freeze_today, get
@@ -140,3 +143,18 @@ def test_every_page_names_the_site_icon_and_favicon_ico_leads_to_it(client, stru
     assert response.status_code == 301
     assert response["Location"] == "/static/favicon.svg"
     assert finders.find("favicon.svg")
+
+
+def test_favicon_ico_also_leads_to_the_icon_on_a_development_server(rf, settings):
+    # make run (DEBUG) adds the media files' addresses to the URLconf; that must not
+    # disturb the icon's redirect.
+    settings.DEBUG = True
+    try:
+        development_urls = importlib.reload(samverkan.urls)
+        response = development_urls.favicon(rf.get("/favicon.ico"))
+    finally:
+        settings.DEBUG = False
+        importlib.reload(samverkan.urls)
+        clear_url_caches()
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.svg"
