@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.i18n import set_language
 
 
 def favicon(request):
@@ -14,7 +13,6 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("samverkan.api_urls")),
 ]
 
