@@ -40,7 +40,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 migrations-check: venv
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 check-deploy: venv
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \

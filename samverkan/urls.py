@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from samverkan import signin
+
 
 def favicon(request):
     # Pages name their icon; a browser showing the JSON API asks for this address.
@@ -16,7 +18,14 @@ urlpatterns = [
     path("api/v1/", include("samverkan.api_urls")),
 ]
 
+if settings.OIDC_ENABLED:
+    # /oidc/authenticate/, /oidc/callback/: sign-in with the organisation's provider.
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
 urlpatterns += i18n_patterns(
+    # /admin/tvastegsverifiering/: an authenticator app as second factor (before the admin's
+    # catch-all).
+    path("admin/tvastegsverifiering/", signin.second_factor, name="second_factor"),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
     path("", include("bodies.urls")),
