@@ -29,7 +29,7 @@ run: venv
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(PYTEST)
 
 test-postgresql: venv
