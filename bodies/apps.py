@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class BodiesConfig(AppConfig):
     name = "bodies"
     verbose_name = _("Struktur")
+
+    def ready(self):
+        post_migrate.connect(_install_change_stamp_triggers, sender=self)
+
+
+def _install_change_stamp_triggers(sender, using, **kwargs):
+    from bodies.stamp import install_triggers
+
+    install_triggers(using)

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 304s and cached pages for anonymous visitors, before anything reads a session.
+    "samverkan.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,6 +147,15 @@ if os.environ.get("CACHE_DIR"):
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ["CACHE_DIR"],
     }
+
+# Rendered public pages are kept under the change stamp (samverkan/public_cache.py);
+# a change makes older entries unreachable, the timeout only frees the space.
+PUBLIC_PAGE_CACHE = "default"
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 24 * 60 * 60)
+
+# The apps whose tables bump the registry's change stamp (bodies/stamp.py): the data
+# that public pages, feeds, exports and the API show.
+CHANGE_STAMP_APPS = ["bodies", "members", "meetings"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

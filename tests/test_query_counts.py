@@ -33,6 +33,10 @@ LIMITS = {
 }
 
 
+# Every public request first reads the registry's change stamp (samverkan/public_cache.py).
+STAMP = 1
+
+
 def pages(data):
     body = data.biggest_body
     return {
@@ -66,9 +70,17 @@ def _today(monkeypatch):
 def check_every_page(client, data, django_assert_max_num_queries, subtests):
     for name, url in pages(data).items():
         with subtests.test(page=name, url=url):
-            with django_assert_max_num_queries(LIMITS[name]):
+            with django_assert_max_num_queries(LIMITS[name] + STAMP):
                 response = client.get(url)
             assert response.status_code == 200
+            # Asked again, unchanged: the cached page for the stamp alone …
+            with django_assert_max_num_queries(STAMP):
+                again = client.get(url)
+            assert again.content == response.content
+            # … or a 304 for a browser that has it.
+            with django_assert_max_num_queries(STAMP):
+                not_modified = client.get(url, headers={"if-none-match": response["ETag"]})
+            assert not_modified.status_code == 304
 
 
 def test_every_public_page_has_a_fixed_query_count_on_small_data(
