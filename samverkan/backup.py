@@ -74,6 +74,8 @@ class Summary:
     files: int = 0
     file_bytes: int = 0
     notes: list[str] = field(default_factory=list)
+    # What a restore into this installation would refuse (found by a check only).
+    would_refuse: list[str] = field(default_factory=list)
 
 
 class ExactEncoder(DjangoJSONEncoder):
@@ -381,7 +383,7 @@ def restore_backup(
         # A check of the archive on a live instance reports what a restore would refuse.
         if not check_only:
             raise BackupError("Ingenting lästes in. / Nothing was restored.\n" + message)
-        summary.notes.append(message)
+        summary.would_refuse.append(message)
 
     try:
         archive = zipfile.ZipFile(path)

@@ -40,7 +40,7 @@ def cache_config(url: str | None) -> dict:
         }
     if scheme == "file":
         folder = unquote(urlsplit(url).path)
-        if not folder.startswith("/"):
+        if urlsplit(url).netloc not in {"", "localhost"} or not folder.startswith("/"):
             raise ImproperlyConfigured(
                 f"CACHE_URL={url!r}: a file cache needs an absolute folder, "
                 "e.g. file:///var/cache/samverkan"

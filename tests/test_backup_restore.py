@@ -35,7 +35,7 @@ ATTACHMENT_PDF = b"%PDF-1.7\n" + bytes(reversed(range(256))) * 25 + b"\n%%EOF\n"
 
 @pytest.fixture(params=["local disk", "object storage"])
 def storage(request, settings, tmp_path):
-    """The default storage, on a temporary folder or in memory (no file system path)."""
+    """The default storage, on a temporary folder or in memory (nothing on the disk)."""
     if request.param == "local disk":
         settings.MEDIA_ROOT = tmp_path / "media"
         backend = "django.core.files.storage.FileSystemStorage"
@@ -234,9 +234,7 @@ def test_a_database_that_is_not_empty_is_refused(orebro, storage, tmp_path):
 def test_replace_puts_the_backup_in_place_of_what_is_there(orebro, storage, tmp_path):
     call_command("backup", str(tmp_path / "kopia.zip"), verbosity=0)
     before = table_rows()
-    Body.objects.filter(pk=Body.objects.order_by("pk").last().pk).update(
-        name="Ändrat efter kopian"
-    )
+    Body.objects.filter(pk=Body.objects.order_by("pk").last().pk).update(name="Ändrat efter kopian")
     Person.objects.create(first_name="Ny", last_name="Person", slug="ny-person")
 
     call_command("restore", str(tmp_path / "kopia.zip"), replace=True, interactive=False)
@@ -303,13 +301,12 @@ def test_a_file_that_is_not_a_backup_is_refused(storage, tmp_path):
 @pytest.mark.django_db
 def test_check_reads_the_whole_backup_and_writes_nothing(registry, storage, tmp_path):
     call_command("backup", str(tmp_path / "kopia.zip"), verbosity=0)
-    Body.objects.filter(pk=Body.objects.order_by("pk").last().pk).update(
-        name="Ändrat efter kopian"
-    )
+    Body.objects.filter(pk=Body.objects.order_by("pk").last().pk).update(name="Ändrat efter kopian")
     out, err = io.StringIO(), io.StringIO()
     call_command("restore", str(tmp_path / "kopia.zip"), check=True, stdout=out, stderr=err)
     assert "Kopian är hel och har samma schema" in out.getvalue()
-    assert "Databasen är inte tom." in err.getvalue()
+    assert "a restore here would be refused:\nDatabasen är inte tom." in out.getvalue()
+    assert err.getvalue() == ""
     assert Body.objects.filter(name="Ändrat efter kopian").exists()
 
 

@@ -50,6 +50,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         for note in summary.notes:
             self.stderr.write(self.style.WARNING(note))
+        if options["verbosity"] >= 1:
+            for reason in summary.would_refuse:
+                self.stdout.write(
+                    f"En återläsning här skulle vägras / a restore here would be refused:\n{reason}"
+                )
         what = (
             f"{summary.rows} rader i {summary.tables} tabeller, {summary.files} filer "
             f"/ {summary.rows} rows in {summary.tables} tables, {summary.files} files"
@@ -61,4 +66,7 @@ class Command(BaseCommand):
             )
         else:
             verdict = f"Inläst / restored: {what}"
-        self.stdout.write(self.style.SUCCESS(f"{verdict}; {time.perf_counter() - started:.1f} s."))
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(f"{verdict}; {time.perf_counter() - started:.1f} s.")
+            )
