@@ -127,7 +127,6 @@ def test_a_wiped_registry_comes_back_row_for_row_and_byte_for_byte(
     # and new rows get new ids (the sequences moved past the restored rows).
     response = client.get(f"/moten/{registry.pk}/protokoll/")
     assert b"".join(response.streaming_content) == PDF
-    response.close()
     assert client.login(username="sekreterare", password="pw")
     period = Body.objects.first().period
     newest = Body.objects.order_by("-pk").first().pk

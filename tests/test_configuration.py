@@ -224,7 +224,6 @@ def test_minutes_and_attachments_are_served_from_any_storage(
         response = client.get(url)
         assert response.status_code == 200, url
         assert b"".join(response.streaming_content) == content
-        response.close()
 
     memory_storage.delete(meeting.minutes.name)
     assert client.get(f"/moten/{meeting.pk}/protokoll/").status_code == 404
