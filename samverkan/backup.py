@@ -42,7 +42,14 @@ from django.core.files.storage import Storage, default_storage
 from django.core.management.color import no_style
 from django.core.management.sql import sql_flush
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    connections,
+    models,
+    router,
+    transaction,
+)
 from django.db.migrations.recorder import MigrationRecorder
 
 from samverkan.health import PROBE_FOLDER
@@ -129,7 +136,7 @@ def app_version() -> dict[str, str]:
 
 
 def stored_files(storage: Storage, folder: str = "") -> Iterator[str]:
-    """Every file name in the storage, folders first-level sorted, the probe folder left out."""
+    """Every file name in the storage, folder by folder, the health probe's folder left out."""
     try:
         folders, files = storage.listdir(folder)
     except FileNotFoundError:
@@ -367,7 +374,10 @@ def _storage_sha256(storage: Storage, name: str) -> str:
 
 
 def restore_backup(
-    path: Path, storage: Storage = default_storage, replace: bool = False, check_only=False
+    path: Path,
+    storage: Storage = default_storage,
+    replace: bool = False,
+    check_only: bool = False,
 ) -> Summary:
     """Load the archive into this instance. Everything is checked before anything is
     written; the database is loaded in one transaction.
@@ -429,13 +439,19 @@ def restore_backup(
         summary.file_bytes = sum(entry["bytes"] for entry in manifest["files"].values())
         if check_only:
             return summary
-        written = _restore_files(archive, manifest, storage, overwrite=set(conflicts))
+        written: list[str] = []
         try:
+            _restore_files(archive, manifest, storage, set(conflicts), written)
             _restore_rows(archive, manifest, model_list)
-        except BaseException:
+        except BaseException as error:
             # The database is as it was: take away the files that came with it.
             for name in written:
                 storage.delete(name)
+            if isinstance(error, DatabaseError):
+                raise BackupError(
+                    f"Databasen tog inte emot kopians rader ({error}); ingenting ändrades. / "
+                    f"The database refused the backup's rows ({error}); nothing was changed."
+                ) from error
             raise
     # Nothing cached from the database before (pages, PDFs, content type ids) holds.
     for cache in caches.all():
@@ -454,9 +470,13 @@ def restore_backup(
 
 
 def _restore_files(
-    archive: zipfile.ZipFile, manifest: dict, storage: Storage, overwrite: set[str]
-) -> list[str]:
-    written = []
+    archive: zipfile.ZipFile,
+    manifest: dict,
+    storage: Storage,
+    overwrite: set[str],
+    written: list[str],
+) -> None:
+    """Write the backup's files, noting each in ``written`` (to take away on failure)."""
     for name, entry in manifest["files"].items():
         if storage.exists(name):
             if name not in overwrite:
@@ -471,7 +491,6 @@ def _restore_files(
             raise BackupError(
                 f"Lagringen sparade {name} som {saved}. / The storage saved {name} as {saved}."
             )
-    return written
 
 
 def _restore_rows(

@@ -290,6 +290,38 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(registry, storag
     assert stored_bytes(storage) == {}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_rows_the_database_refuses_leave_it_empty_and_take_the_files_away(
+    registry, storage, tmp_path
+):
+    call_command("backup", str(tmp_path / "kopia.zip"), verbosity=0)
+    manifest = read_manifest(tmp_path / "kopia.zip")
+    member = manifest["tables"]["meetings.meeting"]["member"]
+
+    def meeting_of_a_body_that_is_not_there(name, data):
+        if name == member:
+            lines = data.decode().splitlines(keepends=True)
+            row = json.loads(lines[0])
+            row["fields"]["body"] = 999_999
+            data = ("".join([json.dumps(row) + "\n", *lines[1:]])).encode()
+            changed["sha256"] = hashlib.sha256(data).hexdigest()
+        elif name == "manifest.json":
+            manifest["tables"]["meetings.meeting"]["sha256"] = changed["sha256"]
+            data = json.dumps(manifest).encode()
+        return data
+
+    changed = {}
+    rewrite(tmp_path / "kopia.zip", tmp_path / "trasig.zip", meeting_of_a_body_that_is_not_there)
+    wipe(storage)
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(tmp_path / "trasig.zip"), verbosity=0)
+    assert "Databasen tog inte emot kopians rader" in str(refused.value)
+    assert "nothing was changed" in str(refused.value)
+    assert not Body.objects.exists()
+    assert not Meeting.objects.exists()
+    assert stored_bytes(storage) == {}
+
+
 @pytest.mark.django_db
 def test_a_file_that_is_not_a_backup_is_refused(storage, tmp_path):
     (tmp_path / "annat.zip").write_bytes(b"inte en zip")
