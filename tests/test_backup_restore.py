@@ -128,7 +128,8 @@ def test_a_wiped_registry_comes_back_row_for_row_and_byte_for_byte(
     response = client.get(f"/moten/{registry.pk}/protokoll/")
     assert b"".join(response.streaming_content) == PDF
     login = client.post(
-        "/admin/login/?next=/admin/", {"username": "sekreterare", "password": "pw", "next": "/admin/"}
+        "/admin/login/?next=/admin/",
+        {"username": "sekreterare", "password": "pw", "next": "/admin/"},
     )
     assert login.status_code == 302 and login.url == "/admin/"
     period = Body.objects.first().period
