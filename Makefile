@@ -22,6 +22,7 @@ venv: $(BIN)/python
 
 run: venv
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(DEV_ENV) $(BIN)/python manage.py load_structure --if-empty fixtures/orebro.toml
 	$(DEV_ENV) $(BIN)/python manage.py load_meetings --if-empty fixtures/orebro-meetings.toml

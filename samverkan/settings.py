@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.config import cache_config, logging_config, media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -85,9 +87,14 @@ INSTALLED_APPS = [
     "bodies",
     "members",
     "meetings",
+    # The project package: cross-app management commands (backup, restore).
+    "samverkan",
 ]
 
 MIDDLEWARE = [
+    "samverkan.logs.RequestIdMiddleware",
+    # /healthz for load balancers: before the host check, HTTPS redirect and sessions.
+    "samverkan.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304s and cached pages for anonymous visitors, before anything reads a session.
@@ -135,19 +142,13 @@ DATABASES = {
 }
 
 # Rendered PDFs (up to about 1 MB each) are kept here under the hash of their HTML.
-# Per process by default; CACHE_DIR gives all server processes on the host one cache
-# in files, so a report is rendered once for all of them.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 50},
-    }
-}
-if os.environ.get("CACHE_DIR"):
-    CACHES["default"] |= {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ["CACHE_DIR"],
-    }
+# Per process by default; CACHE_URL gives all server processes one cache (redis://,
+# db://, file:///folder — see samverkan/config.py), so a report is rendered once.
+# CACHE_DIR=/folder is the older spelling of CACHE_URL=file:///folder.
+CACHE_URL = os.environ.get("CACHE_URL") or (
+    f"file://{os.environ['CACHE_DIR']}" if os.environ.get("CACHE_DIR") else None
+)
+CACHES = {"default": cache_config(CACHE_URL)}
 
 # Rendered public pages are kept under the change stamp (samverkan/public_cache.py);
 # a change makes older entries unreachable, the timeout only frees the space.
@@ -244,21 +245,26 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "media/"
+# Uploaded files (minutes, attachments): MEDIA_ROOT, or S3-compatible object storage
+# when AWS_STORAGE_BUCKET_NAME is set (samverkan/config.py, docs/deployment.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = "media/"
 
 # Security: strict by default, relaxed only for local development over http.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -274,15 +280,18 @@ SECURE_CSP = {
     "img-src": ["'self'", "data:"],
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
+    # No page sets a <base>; an injected one could redirect every relative URL.
+    "base-uri": ["'none'"],
+    # No plugins (Flash, PDF in <object>/<embed>): default-src would allow 'self'.
+    "object-src": ["'none'"],
 }
 
 # Who publishes the registry: shown in the footer and the accessibility statement.
 SITE_OWNER = os.environ.get("SITE_OWNER", "Region Örebro län")
 SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", "regionkansliet@example.se")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+# One line per record on standard error: JSON when DEBUG is off (LOG_FORMAT=json|text
+# chooses), each with the request id (samverkan/logs.py).
+LOGGING = logging_config(
+    os.environ.get("LOG_FORMAT"), os.environ.get("LOG_LEVEL", "INFO"), debug=DEBUG
+)
