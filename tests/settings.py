@@ -11,5 +11,8 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
 # queue and its worker are tested on their own (tests/test_pdf_queue.py).
 os.environ.setdefault("TASKS_BACKEND", "immediate")
 os.environ.setdefault("PDF_PRERENDER", "0")
+# One process: the memory cache is shared by the test and the tasks it runs, and a
+# page query count is the page's own (the database cache is tested on its own).
+os.environ.setdefault("CACHE_URL", "locmem://")
 
 from samverkan.settings import *  # noqa: E402, F403

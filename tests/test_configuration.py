@@ -43,8 +43,8 @@ def redis_reachable():
 @pytest.mark.parametrize(
     ("url", "backend", "location"),
     [
-        (None, "locmem.LocMemCache", None),
-        ("", "locmem.LocMemCache", None),
+        (None, "db.DatabaseCache", "samverkan_cache"),
+        ("", "db.DatabaseCache", "samverkan_cache"),
         ("locmem://", "locmem.LocMemCache", None),
         ("redis://10.0.0.5:6379/2", "redis.RedisCache", "redis://10.0.0.5:6379/2"),
         ("rediss://:secret@cache.example.se:6380/0", "redis.RedisCache", None),
@@ -62,7 +62,7 @@ def test_cache_url_chooses_the_backend(url, backend, location):
         assert config["LOCATION"] == location
     if backend != "redis.RedisCache" and backend != "dummy.DummyCache":
         # Rendered PDFs are up to a megabyte each: keep the most recent.
-        assert config["OPTIONS"] == {"MAX_ENTRIES": 50}
+        assert config["OPTIONS"] == {"MAX_ENTRIES": 1000}
 
 
 @pytest.mark.parametrize(
