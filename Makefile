@@ -38,6 +38,7 @@ test-postgresql: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 migrations-check: venv
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -15,7 +15,7 @@ def favicon(request):
 urlpatterns = [
     path("favicon.ico", favicon),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("api/v1/", include("samverkan.api_urls")),
+    path("api/v1/", include("samverkan.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
