@@ -263,10 +263,26 @@ def test_a_bad_parameter_is_a_400_with_a_message(client, db):
         "/api/v1/periods/?page_size=201",
         "/api/v1/memberships/?post=x",
         "/api/v1/people/?party=S%00",
+        "/api/v1/meetings/?from=2022-02-30",
+        "/api/v1/bodies/?changed_since=igår",
     ):
         assert "error" in get_json(client, url, status=400)
     assert get_json(client, "/api/v1/nothing-here/", status=404)["error"]
     assert get_json(client, "/api/v1/meetings/99999999999999999999999/", status=404)["error"]
+
+
+def test_an_unknown_or_misspelt_parameter_is_a_400_that_names_it(client, db):
+    for url, name in (
+        ("/api/v1/bodies/?perod=2023-2026", "perod"),
+        ("/api/v1/people/?page=1&Party=S", "Party"),
+        ("/api/v1/meetings/?from_=2022-01-01", "from_"),
+        ("/api/v1/memberships/?seat_id=4", "seat_id"),
+        ("/api/v1/periods/2023-2026/?format=json", "format"),
+        ("/api/v1/?x=1", "x"),
+    ):
+        message = get_json(client, url, status=400)["error"]
+        assert message.startswith(f"Unknown query parameter '{name}'. Allowed:"), message
+    assert "period" in get_json(client, "/api/v1/bodies/?perod=x", status=400)["error"]
 
 
 def test_lists_are_paginated_in_a_stable_order(client, registry):

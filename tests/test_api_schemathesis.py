@@ -17,7 +17,6 @@ from bodies.models import Seat
 from meetings.models import AgendaItem, Attendance, Meeting
 from members.models import Person
 from samverkan.api import views as api
-from samverkan.api.http import FirstServed
 from tests import factories
 
 EXAMPLES = 30

@@ -38,9 +38,8 @@ def _moment(value: Any) -> Any:
     except ValueError:
         message = "must be a date or a time like 2026-01-31 or 2026-01-31T08:00:00+01:00"
         raise PydanticCustomError("moment", message) from None
-    return min(
-        max(timezone.make_aware(moment) if timezone.is_naive(moment) else moment, EARLIEST), LATEST
-    )
+    aware = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    return min(max(aware, EARLIEST), LATEST).astimezone(datetime.UTC)  # any offset to UTC
 
 
 Text = Annotated[
@@ -61,7 +60,7 @@ def param(name: str, description: str) -> Any:
 
 def local_midnight(day: datetime.date) -> datetime.datetime:
     midnight = datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone())
-    return min(max(midnight, EARLIEST), LATEST)
+    return min(max(midnight, EARLIEST), LATEST).astimezone(datetime.UTC)
 
 
 class Listed(FilterSchema):
