@@ -178,27 +178,26 @@ class Kind:
         return self.name.replace("_", "-")
 
 
-P = schemas
-F = filters
 # fmt: off
 KINDS = [
-    Kind("periods", "period", P.Period, F.PeriodFilter,
+    Kind("periods", "period", schemas.Period, filters.PeriodFilter,
          lambda: MandatePeriod.objects.order_by("start", "pk"), "Mandate periods"),
-    Kind("county_parts", "county_part", P.CountyPart, F.Listed,
+    Kind("county_parts", "county_part", schemas.CountyPart, filters.Listed,
          lambda: CountyPart.objects.order_by("order", "name", "pk"), "County parts"),
-    Kind("organizations", "organization", P.Organization, F.OrganizationFilter,
+    Kind("organizations", "organization", schemas.Organization, filters.OrganizationFilter,
          lambda: Organisation.objects.select_related("county_part").order_by("name", "pk"),
          "Organizations: the region, municipalities, the county board …"),
-    Kind("parties", "party", P.Party, F.Listed,
+    Kind("parties", "party", schemas.Party, filters.Listed,
          lambda: Party.objects.order_by("order", "abbreviation", "pk"), "Parties", "abbreviation"),
-    Kind("bodies", "body", P.Body, F.BodyFilter, bodies_rows,
+    Kind("bodies", "body", schemas.Body, filters.BodyFilter, bodies_rows,
          "Bodies: councils, groups, networks (Popolo Organization), in tree order", "period"),
-    Kind("posts", "post", P.Post, F.PostFilter, posts_rows, "Seats (Popolo Post)", "id"),
-    Kind("people", "person", P.Person, F.PersonFilter, people_rows,
+    Kind("posts", "post", schemas.Post, filters.PostFilter, posts_rows,
+         "Seats (Popolo Post)", "id"),
+    Kind("people", "person", schemas.Person, filters.PersonFilter, people_rows,
          "People (Popolo Person): published people, public fields only"),
-    Kind("memberships", "membership", P.Membership, F.MembershipFilter, memberships_rows,
-         "Appointments: who sat in which seat when (Popolo Membership)", "id"),
-    Kind("meetings", "meeting", P.Meeting, F.MeetingFilter, meetings_rows,
+    Kind("memberships", "membership", schemas.Membership, filters.MembershipFilter,
+         memberships_rows, "Appointments: who sat in which seat when (Popolo Membership)", "id"),
+    Kind("meetings", "meeting", schemas.Meeting, filters.MeetingFilter, meetings_rows,
          "Meetings with agenda and attendance (Popolo Event)", "id"),
 ]
 # fmt: on
