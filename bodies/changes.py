@@ -55,7 +55,7 @@ def embeds(parent: type[Model], child: type[Model], via: str) -> None:
             touch(parent, Q(pk__in=kwargs["pk_set"]))
         elif reverse and action == "pre_clear":
             other = next(f.name for f in sender._meta.fields if f.related_model is type(instance))
-            touch(parent, Q(pk__in=sender.objects.filter(**{other: instance}).values(via)))
+            touch(parent, Q(pk__in=sender._default_manager.filter(**{other: instance}).values(via)))
 
     uid = f"touch-{parent._meta.label}-after-{child._meta.label}-links"
     m2m_changed.connect(linked, sender=child, weak=False, dispatch_uid=uid)

@@ -97,6 +97,12 @@ def test_a_body_changes_with_its_rules_and_member_organisations(client, since):
     CompositionRule.objects.filter(body=council).delete()
     assert changed(client, "bodies", later) == [council_id]
 
+    later = timezone.now().isoformat()
+    member_of = [f"{body.period.slug}/{body.slug}" for body in nora.member_of.order_by("pk")]
+    nora.member_of.clear()
+    assert sorted(changed(client, "bodies", later)) == sorted(member_of)
+    assert len(member_of) > 1
+
 
 def test_a_membership_changes_with_its_seat(client, since):
     appointment = Appointment.objects.public().select_related("seat").first()

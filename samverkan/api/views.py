@@ -65,8 +65,8 @@ def error(request: HttpRequest, status: int, message: str) -> HttpResponse:
 def invalid_parameter(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     if any(problem["loc"][0] == "path" for problem in exc.errors):
         return error(request, 404, "Not found.")  # no object has an id of that shape
-    problems = "; ".join(f"'{problem['loc'][-1]}' {problem['msg']}" for problem in exc.errors)
-    return error(request, 400, f"Invalid query parameter: {problems}.")
+    problems = [f"'{p['loc'][-1]}': {p['msg'][:1].lower()}{p['msg'][1:]}" for p in exc.errors]
+    return error(request, 400, f"Invalid query parameter {'; '.join(problems)}.")
 
 
 @api.exception_handler(HttpError)
