@@ -2,8 +2,11 @@
 
 An object's ``updated_at`` is the last time it or something its JSON embeds was saved:
 a body embeds its composition rules and member organisations, a meeting its agenda,
-attendance and adjusters, a membership its seat's role. Another system that syncs
-with ``?changed_since=`` must see those changes as changes of the object.
+attendance and adjusters and names its people only while published, a membership
+copies its seat's role and its person's id. Another system that syncs with
+``?changed_since=`` must see those changes as changes of the object. Other references
+are not followed: a renamed organisation (its name in a post's label) or body (its id in
+a post) shows as a change of that organisation or body only.
 
 Signals rather than ``save()``/``delete()`` overrides: many-to-many ``add()``/``set()``
 write through-rows without calling ``save()``. Loading fixtures (``raw``) touches nothing.
