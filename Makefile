@@ -40,6 +40,7 @@ test-postgresql: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 migrations-check: venv
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

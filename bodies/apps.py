@@ -9,6 +9,9 @@ class BodiesConfig(AppConfig):
     verbose_name = _("Struktur")
 
     def ready(self):
+        from bodies import changes
+
+        changes.connect()
         post_migrate.connect(_install_change_stamp_triggers, sender=self)
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(_registry_changed, dispatch_uid=f"registry_changed_{signal}")

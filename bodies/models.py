@@ -20,6 +20,7 @@ class CountyPart(models.Model):
     name = models.CharField(_("namn"), max_length=100, unique=True)
     slug = models.SlugField(_("kortnamn i adress"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["order", "name"]
@@ -61,6 +62,7 @@ class Organisation(models.Model):
         null=True,
         blank=True,
     )
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -126,6 +128,7 @@ class MandatePeriod(models.Model):
     )
     decision_reference = models.CharField(_("beslutsreferens"), max_length=200, blank=True)
     decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = MandatePeriodQuerySet.as_manager()
 
@@ -158,7 +161,7 @@ class MandatePeriod(models.Model):
         self.status = self.Status.DECIDED
         self.decision_reference = reference
         self.decided_on = on
-        self.save(update_fields=["status", "decision_reference", "decided_on"])
+        self.save(update_fields=["status", "decision_reference", "decided_on", "updated_at"])
 
     def contains(self, day):
         return self.start <= day <= self.end
@@ -336,6 +339,7 @@ class Body(MPTTModel):
             "Regionala samverkansrådet”."
         ),
     )
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = BodyQuerySet.as_manager()
 
@@ -657,6 +661,7 @@ class Seat(models.Model):
         ),
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = SeatQuerySet.as_manager()
 

@@ -524,4 +524,9 @@ def _load_table(archive: zipfile.ZipFile, model: type[models.Model], member: str
                 for obj in chunk:
                     models.Model.save_base(obj, raw=True)
             else:
-                models.QuerySet(model).bulk_create(chunk)
+                # bulk_create() would stamp auto_now fields (updated_at) with the time of
+                # the restore; a raw insert, as loaddata's save_base(raw=True) does,
+                # keeps every value as it was backed up.
+                models.QuerySet(model)._insert(
+                    list(chunk), fields=model._meta.local_concrete_fields, raw=True
+                )

@@ -13,6 +13,7 @@ behind the clock, never behind the data.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -21,6 +22,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 from bodies.models import ChangeStamp
+from samverkan.api.http import CORS_HEADERS, with_headers
 
 # Addresses that are never public: the admin (in every language), sign-in, health.
 PRIVATE_PREFIXES = ("/admin/", "/en/admin/", "/oidc/", "/healthz")
@@ -52,8 +54,16 @@ class PublicCacheMiddleware:
         key = self.cache_key(request, stamp, hour)
         etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
         last_modified = int(max(stamp.changed_at, hour).timestamp())
+        if last_modified >= int(time.time()):
+            # HTTP dates have whole seconds: a second change within this second would
+            # carry the same date, so none is given until the second has passed (the
+            # ETag still answers).
+            last_modified = None
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
+            if request.path.startswith("/api/"):
+                # A cross-origin client revalidating needs the CORS headers on the 304 too.
+                with_headers(not_modified, CORS_HEADERS)
             return self.finish(not_modified, etag, last_modified)
 
         cache = caches[settings.PUBLIC_PAGE_CACHE]
@@ -88,7 +98,8 @@ class PublicCacheMiddleware:
     @staticmethod
     def finish(response, etag, last_modified):
         response.headers["ETag"] = etag
-        response.headers["Last-Modified"] = http_date(last_modified)
+        if last_modified is not None:
+            response.headers["Last-Modified"] = http_date(last_modified)
         # Anyone may keep it, but must ask again (a 304 is cheap) before using it.
         response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
         # The page is the same for every visitor without a session: no Vary on Cookie

@@ -15,7 +15,7 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
-    path("api/v1/", include("samverkan.api_urls")),
+    path("api/v1/", include("samverkan.api.urls")),
 ]
 
 if settings.OIDC_ENABLED:

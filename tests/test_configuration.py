@@ -238,7 +238,8 @@ def test_every_environment_variable_the_settings_read_is_documented():
         (base / "samverkan" / name).read_text(encoding="utf-8")
         for name in ("settings.py", "config.py")
     )
-    pattern = r"""(?:environ\.get|environ\[|env_bool|env_list)\(?\s*["']([A-Z][A-Z0-9_]+)["']"""
+    readers = r"(?:environ\.get|environ\[|env_bool|env_int|env_list)"
+    pattern = readers + r"""\(?\s*["']([A-Z][A-Z0-9_]+)["']"""
     read = set(re.findall(pattern, source)) | set(S3_OPTIONS) | {"DATABASE_URL"}
     assert {"DEBUG", "SECRET_KEY", "CACHE_URL", "LOG_FORMAT", "AWS_S3_ENDPOINT_URL"} <= read
     documented = set(

@@ -35,9 +35,7 @@ def run_worker():
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
-def test_a_report_nobody_has_asked_for_is_queued_and_served_once_rendered(
-    client, queue, council
-):
+def test_a_report_nobody_has_asked_for_is_queued_and_served_once_rendered(client, queue, council):
     first = client.get(REPORT)
 
     assert first.status_code == 503
@@ -82,9 +80,12 @@ def test_a_write_renders_the_current_period_ahead_of_any_download(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf_queue, "RENDERERS", {})  # nothing may render now
         assert client.get(REPORT).status_code == 200
-        assert client.get(
-            "/perioder/2023-2026/regionala-radet/ledamoter.pdf?datum=2026-11-22"
-        ).status_code == 200
+        assert (
+            client.get(
+                "/perioder/2023-2026/regionala-radet/ledamoter.pdf?datum=2026-11-22"
+            ).status_code
+            == 200
+        )
 
 
 def test_a_day_outside_the_period_is_refused_not_rendered(client, council):

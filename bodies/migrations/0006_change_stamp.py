@@ -11,7 +11,7 @@ def create_stamp(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bodies', '0004_membership'),
+        ('bodies', '0005_updated_at'),
     ]
 
     operations = [
