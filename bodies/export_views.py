@@ -64,7 +64,9 @@ def _pdf(request, name, kind, *args):
     """The PDF from the task worker, or a page asking to come back shortly (503)."""
     content = pdf_queue.ready_or_queued(kind, *args)
     if content is None:
-        response = render(request, "bodies/pdf_pending.html", {"retry": PDF_RETRY_SECONDS}, status=503)
+        response = render(
+            request, "bodies/pdf_pending.html", {"retry": PDF_RETRY_SECONDS}, status=503
+        )
         response["Retry-After"] = str(PDF_RETRY_SECONDS)
         return response
     return _download(content, name, "pdf", inline=True)
