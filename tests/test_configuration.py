@@ -102,7 +102,7 @@ def settings_in_a_new_process(**environ):
 
 def test_the_environment_reaches_the_settings():
     default = settings_in_a_new_process()
-    assert default["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert default["CACHES"]["default"]["BACKEND"].endswith("DatabaseCache")
     assert default["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
 
     shared = settings_in_a_new_process(CACHE_URL="redis://127.0.0.1:6379/3")
