@@ -32,9 +32,16 @@ def council(make):
 
 
 def run_worker():
+    """The real worker, once through the queue. It closes the database connection when
+    done, as a worker process does, so the tests using it commit their data
+    (``transaction=True``) instead of running in a transaction that would be cut off."""
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
+uses_the_worker = pytest.mark.django_db(transaction=True)
+
+
+@uses_the_worker
 def test_a_report_nobody_has_asked_for_is_queued_and_served_once_rendered(client, queue, council):
     first = client.get(REPORT)
 
@@ -54,6 +61,7 @@ def test_a_report_nobody_has_asked_for_is_queued_and_served_once_rendered(client
     assert ready.content.startswith(b"%PDF-")
 
 
+@uses_the_worker
 def test_a_change_makes_the_rendered_report_stale(client, queue, council):
     client.get(REPORT)
     run_worker()
@@ -66,6 +74,7 @@ def test_a_change_makes_the_rendered_report_stale(client, queue, council):
     assert client.get(REPORT).status_code == 200
 
 
+@uses_the_worker
 def test_a_write_renders_the_current_period_ahead_of_any_download(
     client, queue, settings, council, django_capture_on_commit_callbacks
 ):
