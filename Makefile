@@ -22,12 +22,13 @@ venv: $(BIN)/python
 
 run: venv
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
-	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(DEV_ENV) $(BIN)/python manage.py load_structure --if-empty fixtures/orebro.toml
 	$(DEV_ENV) $(BIN)/python manage.py load_meetings --if-empty fixtures/orebro-meetings.toml
 	$(DEV_ENV) $(BIN)/python manage.py create_local_admin --port $(PORT)
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The task worker (PDFs, long imports) runs beside the server and stops with it.
+	$(DEV_ENV) sh -c 'trap "kill 0" EXIT; $(BIN)/python manage.py db_worker --interval 1 & \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)'
 
 test: venv
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0

@@ -8,14 +8,17 @@ import datetime
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from bodies import pdf, spreadsheets
+from bodies import pdf_queue, spreadsheets
 from bodies.models import Body, MandatePeriod, Organisation
+
+# How long a visitor is asked to wait when a PDF is still being rendered.
+PDF_RETRY_SECONDS = 10
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -38,21 +41,43 @@ def _check_kind(kind, allowed=("csv", "xlsx")):
 
 
 def _day(text, period):
-    """``?datum=`` when it is a day in the period, else the period's default day."""
-    try:
-        day = datetime.date.fromisoformat((text or "").strip())
-    except ValueError:
+    """``?datum=`` as a day of the period; without it, the period's default day.
+
+    Any other value is refused rather than read as the default day: each accepted
+    value is a file of its own to render and keep.
+    """
+    if not text:
         return period.default_day()
-    return day if period.contains(day) else period.default_day()
+    try:
+        day = datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        day = None
+    if day is None or not period.contains(day):
+        raise Http404(
+            gettext("Ange ett datum inom mandatperioden %(period)s, till exempel %(day)s.")
+            % {"period": period.name, "day": period.default_day().isoformat()}
+        )
+    return day
+
+
+def _pdf(request, name, kind, *args):
+    """The PDF from the task worker, or a page asking to come back shortly (503)."""
+    content = pdf_queue.ready_or_queued(kind, *args)
+    if content is None:
+        response = render(
+            request, "bodies/pdf_pending.html", {"retry": PDF_RETRY_SECONDS}, status=503
+        )
+        response["Retry-After"] = str(PDF_RETRY_SECONDS)
+        return response
+    return _download(content, name, "pdf", inline=True)
 
 
 @require_GET
 def period_report(request, slug):
     """/perioder/<period>/rapport.pdf – the structure report of a period."""
     period = get_object_or_404(MandatePeriod, slug=slug)
-    content = pdf.structure_report(period)
     suffix = "-forslag" if period.is_proposed else ""
-    return _download(content, f"samverkansstruktur-{period.slug}{suffix}", "pdf", inline=True)
+    return _pdf(request, f"samverkansstruktur-{period.slug}{suffix}", "report", period.pk)
 
 
 @require_GET
@@ -76,8 +101,7 @@ def body_roster(request, period_slug, body_slug, kind):
     on = _day(request.GET.get("datum"), body.period)
     name = f"ledamoter-{body.slug}-{body.period.slug}-{on.isoformat()}"
     if kind == "pdf":
-        body = Body.objects.for_body_page().get(pk=body.pk)
-        return _download(pdf.body_roster(body, on), name, "pdf", inline=True)
+        return _pdf(request, name, "roster", body.pk, on.isoformat())
     lines = spreadsheets.roster_lines(spreadsheets.seats_for(body=body), on)
     title = gettext("Ledamöter i %(body)s") % {"body": body.name}
     return _spreadsheet(lines, kind, title, name, on)
@@ -126,6 +150,6 @@ def meeting_minutes(request, pk):
     """/moten/<id>/protokoll.pdf – the meeting's record as Swedish minutes."""
     from meetings.models import Meeting
 
-    meeting = get_object_or_404(Meeting.objects.for_meeting_page(), pk=pk)
+    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
     name = f"protokoll-{slugify(meeting.body.display_name)}-{meeting.day.isoformat()}"
-    return _download(pdf.meeting_minutes(meeting), name, "pdf", inline=True)
+    return _pdf(request, name, "minutes", meeting.pk)

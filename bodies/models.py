@@ -774,3 +774,28 @@ class RosterGroup:
 
     organisation: Organisation
     rows: list = field(default_factory=list)
+
+
+class ChangeStamp(models.Model):
+    """The registry's change stamp: one row, bumped in the same transaction as any write.
+
+    Database triggers on every registry table bump it (``bodies/stamp.py``), so admin
+    saves, imports, bulk writes and raw SQL all count; public pages are cached and
+    answered with 304 under it.
+    """
+
+    version = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ändringsstämpel")
+        verbose_name_plural = _("ändringsstämplar")
+
+    def __str__(self):
+        return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+    @classmethod
+    def read(cls):
+        """The current stamp (one query); made on first use after a flush."""
+        stamp = cls.objects.filter(pk=1).first()
+        return stamp or cls.objects.get_or_create(pk=1)[0]

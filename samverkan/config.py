@@ -10,23 +10,24 @@ from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-# Rendered PDFs (up to about 1 MB each) are the biggest entries: keep the most recent.
-MAX_CACHE_ENTRIES = 50
+# Rendered pages and PDFs (a report up to a few MB): keep the most recent.
+MAX_CACHE_ENTRIES = 1000
 DATABASE_CACHE_TABLE = "samverkan_cache"
 
 
 def cache_config(url: str | None) -> dict:
     """Django's CACHES["default"] for a CACHE_URL.
 
-    - unset or ``locmem://``: memory of each process (the default; fine for one process)
+    - unset or ``db://`` or ``db://table_name``: a table in the database, shared by every
+      server process and task worker (the table is made by ``migrate``)
+    - ``locmem://``: memory of each process (one process only: a task worker's PDFs
+      would never reach the web server)
     - ``redis://host:6379/0``, ``rediss://…``, ``unix://…``: Django's Redis backend
-    - ``db://`` or ``db://table_name``: a table in the database (run ``createcachetable``)
     - ``file:///absolute/folder``: files on a disk all processes of one host share
     - ``dummy://``: no cache at all
     """
     bounded = {"OPTIONS": {"MAX_ENTRIES": MAX_CACHE_ENTRIES}}
-    if not url:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", **bounded}
+    url = url or "db://"
     scheme = urlsplit(url).scheme
     if scheme in {"redis", "rediss", "unix"}:
         # redis-py reads host, port, database number and password from the URL.

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "mozilla_django_oidc",
+    "django_tasks_db",
     "bodies",
     "members",
     "meetings",
@@ -96,6 +97,8 @@ MIDDLEWARE = [
     "samverkan.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 304s and cached pages for anonymous visitors, before anything reads a session.
+    "samverkan.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,6 +149,34 @@ CACHE_URL = os.environ.get("CACHE_URL") or (
     f"file://{os.environ['CACHE_DIR']}" if os.environ.get("CACHE_DIR") else None
 )
 CACHES = {"default": cache_config(CACHE_URL)}
+
+# Rendered public pages are kept under the change stamp (samverkan/public_cache.py);
+# a change makes older entries unreachable, the timeout only frees the space.
+PUBLIC_PAGE_CACHE = "default"
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 24 * 60 * 60)
+
+# Background work (PDFs, long imports) runs in task workers: `manage.py db_worker`
+# takes tasks from a queue in the database, so any number of servers and workers share
+# it. TASKS_BACKEND=immediate runs each task at once inside the request instead (no
+# worker needed: for development and tests).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        }[os.environ.get("TASKS_BACKEND", "database")]
+    }
+}
+# PDFs (bodies/pdf_queue.py): rendered by the worker; a download waits this long for a
+# PDF that is not ready before it asks the visitor to come back; after each change the
+# current period's report and rosters are rendered ahead.
+PDF_WAIT_SECONDS = env_int("PDF_WAIT_SECONDS", 5)
+PDF_CACHE_SECONDS = 24 * 60 * 60
+PDF_PRERENDER = env_bool("PDF_PRERENDER", True)
+
+# The apps whose tables bump the registry's change stamp (bodies/stamp.py): the data
+# that public pages, feeds, exports and the API show.
+CHANGE_STAMP_APPS = ["bodies", "members", "meetings"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
@@ -22,6 +23,10 @@ def _test_settings(settings, _static_root):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test starts with empty caches: a page cached by another test's data is no
+    # evidence of anything.
+    for cache in caches.all():
+        cache.clear()
     # A request to an English page leaves English active in the thread (the locale
     # middleware sets it per request); each test starts in the site's language.
     with translation.override(settings.LANGUAGE_CODE):

@@ -5,15 +5,14 @@ import json
 import re
 
 import pytest
-from django.utils.http import http_date
+from django.utils import timezone
 
-from bodies.models import Body, Seat
+from bodies.models import Body, ChangeStamp, Seat
 from meetings.models import Attendance, Meeting
 from members.models import Appointment, Person
 from samverkan.api import views as api
-from samverkan.api.http import FirstServed
 from tests import bigdata
-from tests.pages import Page, freeze_today
+from tests.pages import STAMP_QUERIES, Page, freeze_today
 
 pytestmark = pytest.mark.django_db
 
@@ -299,6 +298,7 @@ def test_lists_are_paginated_in_a_stable_order(client, registry):
 
 def test_an_unchanged_response_is_a_304_by_etag_or_date(client, registry):
     url = "/api/v1/bodies/2023-2026/regionala-samverkansradet/"
+    ChangeStamp.objects.update(changed_at=timezone.now() - datetime.timedelta(minutes=5))
     first = client.get(url)
     etag, modified = first["ETag"], first["Last-Modified"]
 
@@ -317,20 +317,8 @@ def test_an_unchanged_response_is_a_304_by_etag_or_date(client, registry):
     assert changed["ETag"] != etag
     assert changed.json()["purpose"] == "Nytt syfte."
     assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 200
-    assert changed["Last-Modified"] > modified or changed["Last-Modified"] != modified
-
-
-def test_last_modified_never_goes_back_for_an_address():
-    served = FirstServed(size=2)
-    first = served.since("/a", '"1"')
-    assert served.since("/a", '"1"') == first
-    second = served.since("/a", '"2"')
-    assert second > first
-    assert served.since("/a", '"1"') > second  # a body served again is news again
-    served.since("/b", "x")
-    served.since("/c", "y")
-    assert list(served.seen) == ["/b", "/c"]
-    assert http_date(first)
+    # Changed this very second: no date to compare by until the second has passed.
+    assert "Last-Modified" not in changed
 
 
 def test_any_origin_may_get_but_not_write(client, db):
@@ -453,7 +441,7 @@ def endpoints(body, seat, person, appointment, meeting):
 def check_queries(client, urls, django_assert_max_num_queries):
     assert set(urls) == set(LIMITS)
     for name, url in urls.items():
-        with django_assert_max_num_queries(LIMITS[name], info=name):
+        with django_assert_max_num_queries(LIMITS[name] + STAMP_QUERIES, info=name):
             response = client.get(url)
         assert response.status_code == 200, (name, url)
 

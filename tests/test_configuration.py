@@ -43,8 +43,8 @@ def redis_reachable():
 @pytest.mark.parametrize(
     ("url", "backend", "location"),
     [
-        (None, "locmem.LocMemCache", None),
-        ("", "locmem.LocMemCache", None),
+        (None, "db.DatabaseCache", "samverkan_cache"),
+        ("", "db.DatabaseCache", "samverkan_cache"),
         ("locmem://", "locmem.LocMemCache", None),
         ("redis://10.0.0.5:6379/2", "redis.RedisCache", "redis://10.0.0.5:6379/2"),
         ("rediss://:secret@cache.example.se:6380/0", "redis.RedisCache", None),
@@ -62,7 +62,7 @@ def test_cache_url_chooses_the_backend(url, backend, location):
         assert config["LOCATION"] == location
     if backend != "redis.RedisCache" and backend != "dummy.DummyCache":
         # Rendered PDFs are up to a megabyte each: keep the most recent.
-        assert config["OPTIONS"] == {"MAX_ENTRIES": 50}
+        assert config["OPTIONS"] == {"MAX_ENTRIES": 1000}
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def settings_in_a_new_process(**environ):
 
 def test_the_environment_reaches_the_settings():
     default = settings_in_a_new_process()
-    assert default["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert default["CACHES"]["default"]["BACKEND"].endswith("DatabaseCache")
     assert default["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
 
     shared = settings_in_a_new_process(CACHE_URL="redis://127.0.0.1:6379/3")

@@ -374,6 +374,7 @@ with mock.patch.object(pdf, "render_to_string", return_value="<p>Rådet</p>"):
 def test_server_processes_share_rendered_pdfs_through_cache_dir(tmp_path):
     # With CACHE_DIR set, a report rendered by one server process is served by another.
     env = {**os.environ, "CACHE_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "samverkan.settings"}
+    env.pop("CACHE_URL", None)  # the test settings' memory cache would win over CACHE_DIR
 
     def render(mode):
         return subprocess.run(

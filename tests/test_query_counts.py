@@ -8,7 +8,7 @@ person with the most appointments, the organisation with the most seats.
 import pytest
 
 from tests import bigdata
-from tests.pages import freeze_today
+from tests.pages import STAMP_QUERIES, freeze_today
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +66,17 @@ def _today(monkeypatch):
 def check_every_page(client, data, django_assert_max_num_queries, subtests):
     for name, url in pages(data).items():
         with subtests.test(page=name, url=url):
-            with django_assert_max_num_queries(LIMITS[name]):
+            with django_assert_max_num_queries(LIMITS[name] + STAMP_QUERIES):
                 response = client.get(url)
             assert response.status_code == 200
+            # Asked again, unchanged: the cached page for the stamp alone …
+            with django_assert_max_num_queries(STAMP_QUERIES):
+                again = client.get(url)
+            assert again.content == response.content
+            # … or a 304 for a browser that has it.
+            with django_assert_max_num_queries(STAMP_QUERIES):
+                not_modified = client.get(url, headers={"if-none-match": response["ETag"]})
+            assert not_modified.status_code == 304
 
 
 def test_every_public_page_has_a_fixed_query_count_on_small_data(
