@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from bodies.history import RegistryHistory
 from bodies.models import Body, Organisation, Seat
 from members.models import Appointment, Person
 
@@ -260,6 +261,7 @@ class Meeting(models.Model):
     )
 
     objects = MeetingQuerySet.as_manager()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["start"]
@@ -464,6 +466,8 @@ class Adjuster(models.Model):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="adjuster_roles"
     )
 
+    history = RegistryHistory()
+
     class Meta:
         # The table the many-to-many field had before it got this model (migration 0003).
         db_table = "meetings_meeting_adjusters"
@@ -505,6 +509,8 @@ class AgendaItem(models.Model):
         ),
     )
 
+    history = RegistryHistory()
+
     class Meta:
         ordering = ["meeting", "number"]
         verbose_name = _("ärende")
@@ -544,6 +550,8 @@ class Attachment(models.Model):
         blank=True,
         max_length=200,
     )
+
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["agenda_item", "pk"]
@@ -652,6 +660,7 @@ class Attendance(models.Model):
     )
 
     objects = AttendanceQuerySet.as_manager()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["meeting", "role", "organisation__name", "person__last_name"]
@@ -809,6 +818,7 @@ class ReportingDuty(models.Model):
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
 
     objects = ReportingDutyQuerySet.as_manager()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["body__name"]

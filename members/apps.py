@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Ledamöter")
+
+    def ready(self):
+        # The roles live here; bodies' rules read them through this loader.
+        from bodies.rights import register_roles_loader
+        from members.models import UserRoles
+
+        register_roles_loader(UserRoles.roles_of)

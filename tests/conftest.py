@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils import translation
 
 from tests import factories, snapshot
@@ -36,7 +37,12 @@ def orebro_snapshot(django_db_setup, django_db_blocker):
     that needs the data gets the rows back from this copy (a fraction of a second).
     The files themselves are tested in test_load_structure and test_meeting_loader.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
+    # No history while loading: the snapshot leaves it out anyway (tests/snapshot.py).
+    with (
+        django_db_blocker.unblock(),
+        override_settings(SIMPLE_HISTORY_ENABLED=False),
+        transaction.atomic(),
+    ):
         call_command("load_structure", "fixtures/orebro.toml", verbosity=0)
         structure = snapshot.rows(("bodies", "members"))
         call_command("load_meetings", "fixtures/orebro-meetings.toml", verbosity=0)
