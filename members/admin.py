@@ -124,9 +124,6 @@ class AppointmentAdmin(RegistryAdmin):
     def period_of(self, obj):
         return obj.seat.body.period
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("seat__body__period")
-
     @admin.display(description=_("organ"), ordering="seat__body__name")
     def body(self, appointment):
         return appointment.seat.body
