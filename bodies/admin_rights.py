@@ -21,6 +21,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -143,6 +144,21 @@ class RegistryAdmin(RightsMixin, SimpleHistoryAdmin):
             return self.choosable(request, queryset, autocomplete_source_field(request))
         return self.scope(request, queryset)
 
+    def get_object(self, request, object_id, from_field=None):
+        """An object outside the user's scope answers 403, not "does not exist"."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not self.roles(request).registry_secretary:
+            field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+            try:
+                exists = self.model._default_manager.filter(
+                    **{field.name: field.to_python(object_id)}
+                ).exists()
+            except (ValidationError, ValueError):
+                exists = False
+            if exists:
+                raise PermissionDenied
+        return obj
+
     def scope(self, request, queryset):
         """What someone who is not registry secretary may see and change here."""
         return queryset.none()
@@ -209,8 +225,17 @@ class RegistryAdmin(RightsMixin, SimpleHistoryAdmin):
     # History
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
-        queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
-        return queryset.select_related("change_set")
+        # As simple-history does, but without select_related() of nothing (deprecated)
+        # for models without foreign keys: the related objects of every version in
+        # one query, for the diffs.
+        related = [
+            field.name
+            for field in history_manager.model.tracked_fields
+            if isinstance(field, models.ForeignKey)
+        ]
+        return history_manager.filter(**{pk_name: object_id}).select_related(
+            "history_user", "change_set", *related
+        )
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistoryHelper(self.model, historical_record)

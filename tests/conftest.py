@@ -67,3 +67,22 @@ def orebro_meetings(db, orebro_snapshot):
 @pytest.fixture
 def make():
     return factories
+
+
+def user_with_roles(username, *, registry_secretary=False, organisations=(), bodies=()):
+    """A staff account with registry roles (members.models.UserRoles)."""
+    from django.contrib.auth import get_user_model
+
+    from members.models import UserRoles
+
+    user = get_user_model().objects.create_user(username, password="hemligt-123", is_staff=True)
+    roles = UserRoles.objects.create(user=user, registry_secretary=registry_secretary)
+    roles.organisations.set(organisations)
+    roles.bodies.set(bodies)
+    return user
+
+
+@pytest.fixture
+def roles():
+    """Make staff accounts with roles: ``roles("anna", organisations=[nora])``."""
+    return user_with_roles
