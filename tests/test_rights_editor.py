@@ -152,9 +152,7 @@ def test_an_ended_appointment_cannot_be_deleted_in_the_seat_form_either(editor, 
     assert Appointment.objects.filter(pk=ended.pk).exists()
 
 
-def test_an_editor_corrects_an_ended_appointment_and_the_correction_is_recorded(
-    editor, ended
-):
+def test_an_editor_corrects_an_ended_appointment_and_the_correction_is_recorded(editor, ended):
     data = appointment_form(ended.person, ended.seat, "2023-01-01", "2026-05-31")
     data["change_reason"] = "Fel slutdatum i beslutet"
 
