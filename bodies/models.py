@@ -437,8 +437,13 @@ class Body(MPTTModel):
     def display_name(self):
         return self.short_name or self.name
 
+    # Addresses under /perioder/<period>/ that are pages of their own, not bodies.
+    RESERVED_SLUGS = {"andringar"}
+
     def clean(self):
         errors = {}
+        if self.slug in self.RESERVED_SLUGS:
+            errors["slug"] = _("Adressen är upptagen av en annan sida; välj en annan.")
         if self.parent_id and self.period_id and self.parent.period_id != self.period_id:
             errors["parent"] = _(
                 "Ett organ kan bara rapportera till ett organ i samma mandatperiod."
