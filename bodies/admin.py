@@ -819,7 +819,7 @@ class SeatAdmin(PrefetchingChangeListMixin, RegistryAdmin):
         # A seat stays in its body: its appointments belong to that body's period.
         first = ("body_link",) if obj else ("body",)
         fields = (*first, "organisation", "role", "position", "backs", "office_label", "order")
-        return [(None, {"fields": fields})]
+        return self.with_change_reason(request, obj, [(None, {"fields": fields})])
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not self.roles(request).registry_secretary:
@@ -858,7 +858,8 @@ class SeatAdmin(PrefetchingChangeListMixin, RegistryAdmin):
         plain_save = not any(
             key in request.POST for key in ("_continue", "_addanother", "_saveasnew", "_popup")
         )
-        if plain_save and isinstance(response, HttpResponseRedirect) and obj.body_id:
+        may_see_body = request.user.has_perm("bodies.view_body", obj.body)
+        if plain_save and may_see_body and isinstance(response, HttpResponseRedirect):
             return HttpResponseRedirect(reverse("admin:bodies_body_change", args=[obj.body_id]))
         return response
 

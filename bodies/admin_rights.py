@@ -194,9 +194,16 @@ class RegistryAdmin(RightsMixin, SimpleHistoryAdmin):
         super().delete_queryset(request, queryset)
 
     def get_fieldsets(self, request, obj=None):
+        return self.with_change_reason(request, obj, super().get_fieldsets(request, obj))
+
+    def with_change_reason(self, request, obj, fieldsets):
+        """The fieldsets, with "Anledning till ändringen" last on a change form.
+
+        Admins that build their own fieldsets pass them through this too.
+        """
         fieldsets = [
             (name, {**options, "fields": [f for f in options["fields"] if f != CHANGE_REASON]})
-            for name, options in super().get_fieldsets(request, obj)
+            for name, options in fieldsets
         ]
         if obj is not None and self.has_change_permission(request, obj):
             fieldsets.append((_("Ändringen"), {"fields": [CHANGE_REASON]}))

@@ -152,9 +152,8 @@ class MeetingAdmin(RegistryAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.fieldsets
-        return ((_("Att kontrollera"), {"fields": ("warnings_display", "public_link")}),) + (
-            self.fieldsets
-        )
+        checks = (_("Att kontrollera"), {"fields": ("warnings_display", "public_link")})
+        return self.with_change_reason(request, obj, [checks, *self.fieldsets])
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_warning_flags()

@@ -188,3 +188,30 @@ def test_an_editor_cannot_move_a_person_to_another_organisation(editor, nora_per
     response = editor.post(reverse("admin:members_person_change", args=[nora_person.pk]), data)
     assert response.status_code == 200  # the form again: the organisation is not offered
     assert Person.objects.get(pk=nora_person.pk).organisation.slug == "nora-kommun"
+
+
+def test_an_editor_appoints_on_the_seat_page_and_lands_on_a_page_they_may_see(
+    editor, nora, nora_person
+):
+    seat = Seat.objects.filter(
+        organisation=nora, body__period__slug="2023-2026", appointments__isnull=True
+    ).first()
+    prefix = "appointments"
+    data = {
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+        f"{prefix}-0-seat": seat.pk,
+        f"{prefix}-0-person": nora_person.pk,
+        f"{prefix}-0-start": "2026-11-01",
+        f"{prefix}-0-end": "",
+        f"{prefix}-0-appointed_by": "Kommunfullmäktige",
+        f"{prefix}-0-note": "",
+        "change_reason": "Fyllnadsval",
+    }
+
+    response = editor.post(reverse("admin:bodies_seat_change", args=[seat.pk]), data, follow=True)
+
+    assert response.status_code == 200
+    assert Appointment.objects.get(seat=seat).person == nora_person
