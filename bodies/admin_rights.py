@@ -305,6 +305,8 @@ class RegistryInline(RightsMixin):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk and not self.roles(request).registry_secretary:
+            self.keep_current_choices(formset, obj)
         inline = self
 
         class CheckedFormSet(formset):
@@ -314,6 +316,22 @@ class RegistryInline(RightsMixin):
 
         CheckedFormSet.__name__ = formset.__name__
         return CheckedFormSet
+
+    def keep_current_choices(self, formset, parent):
+        """Let the rows already saved keep their values although they may not be chosen.
+
+        A Nora person's page lists her seat of an ended period too: the row must still
+        validate when she is saved, while ``check_rows`` refuses to change it.
+        """
+        rows = self.model._default_manager.filter(**{formset.fk.name: parent})
+        for name, field in formset.form.base_fields.items():
+            if not isinstance(field, forms.ModelChoiceField) or name == formset.fk.name:
+                continue
+            attname = self.model._meta.get_field(name).attname
+            current = rows.exclude(**{f"{attname}__isnull": True}).values(attname)
+            field.queryset = field.queryset.model._default_manager.filter(
+                models.Q(pk__in=field.queryset.values("pk")) | models.Q(pk__in=current)
+            )
 
     def check_rows(self, request, formset):
         """Refuse rows the user may not add, change (before or after) or delete."""

@@ -7,6 +7,7 @@
 """
 
 import rules
+from django.core.exceptions import ObjectDoesNotExist
 
 from bodies.rights import roles_of
 from bodies.rules import is_meeting_secretary, is_registry_secretary
@@ -17,7 +18,7 @@ def keeps_minutes_of(user, meeting) -> bool:
     roles = roles_of(user)
     if meeting is None:
         return roles.is_meeting_secretary
-    if not meeting.body_id:
+    if not getattr(meeting, "body_id", None):
         return False
     return meeting.body_id in roles.body_ids and meeting.body.period.is_open
 
@@ -27,21 +28,30 @@ def keeps_meeting(user, meeting) -> bool:
     return keeps_minutes_of(user, meeting)
 
 
+def parent(obj, name):
+    """The object's parent, also the admin's unsaved new meeting or agenda item."""
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
+
+
 @rules.predicate
 def keeps_meeting_part(user, part) -> bool:
     """An agenda item, attendance row or adjuster: decided by its meeting."""
     if part is None:
         return roles_of(user).is_meeting_secretary
-    return bool(part.meeting_id) and keeps_minutes_of(user, part.meeting)
+    meeting = parent(part, "meeting")
+    return meeting is not None and keeps_minutes_of(user, meeting)
 
 
 @rules.predicate
 def keeps_attachment(user, attachment) -> bool:
     if attachment is None:
         return roles_of(user).is_meeting_secretary
-    return bool(attachment.agenda_item_id) and keeps_minutes_of(
-        user, attachment.agenda_item.meeting
-    )
+    item = parent(attachment, "agenda_item")
+    meeting = parent(item, "meeting") if item is not None else None
+    return meeting is not None and keeps_minutes_of(user, meeting)
 
 
 for action in ("view", "add", "change", "delete"):

@@ -215,3 +215,53 @@ def test_an_editor_appoints_on_the_seat_page_and_lands_on_a_page_they_may_see(
 
     assert response.status_code == 200
     assert Appointment.objects.get(seat=seat).person == nora_person
+
+
+def test_an_editor_saves_a_person_who_also_held_a_seat_of_an_ended_period(
+    editor, nora, nora_person, make
+):
+    free = Seat.objects.filter(
+        organisation=nora, body__period__slug="2019-2022", appointments__isnull=True
+    ).first()
+    old = make.appointment(
+        nora_person,
+        free,
+        start=datetime.date(2019, 1, 1),
+        end=datetime.date(2022, 12, 31),
+    )
+    prefix = "appointments"
+    data = {
+        "first_name": "Nils",
+        "last_name": "Noraström",
+        "slug": nora_person.slug,
+        "party": "",
+        "organisation": nora.pk,
+        "title": "Kommunalråd",
+        "email": "",
+        "phone": "",
+        "is_published": "on",
+        "note": "",
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "1",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+        f"{prefix}-0-id": old.pk,
+        f"{prefix}-0-person": nora_person.pk,
+        f"{prefix}-0-seat": old.seat_id,
+        f"{prefix}-0-start": "2019-01-01",
+        f"{prefix}-0-end": "2022-12-31",
+        f"{prefix}-0-appointed_by": "",
+        f"{prefix}-0-note": "",
+    }
+    url = reverse("admin:members_person_change", args=[nora_person.pk])
+
+    assert editor.post(url, data).status_code == 302
+    assert Person.objects.get(pk=nora_person.pk).title == "Kommunalråd"
+
+    # The old appointment itself stays as it was: its period has ended.
+    data[f"{prefix}-0-end"] = "2022-06-30"
+    refused = editor.post(url, data)
+    assert refused.status_code == 200
+    assert "Du får inte ändra" in refused.text
+    old.refresh_from_db()
+    assert old.end == datetime.date(2022, 12, 31)
