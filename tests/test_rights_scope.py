@@ -78,7 +78,7 @@ def model_urls(model_admin):
     ]
 
 
-def sample(objects, limit=60):
+def sample(objects, limit=30):
     """All objects of a small model; an even spread plus the first and last of a big one."""
     objects = list(objects)
     if len(objects) <= limit:
