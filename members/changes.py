@@ -44,9 +44,7 @@ def body_last_changed(body: Body) -> datetime.datetime | None:
             changed_rules=latest(CompositionRule.history.filter(body_id=OuterRef("pk"))),
             changed_members=latest(Membership.history.filter(body_id=OuterRef("pk"))),
             changed_roster=latest(
-                Appointment.history.filter(
-                    seat__body_id=OuterRef("pk"), person__is_published=True
-                )
+                Appointment.history.filter(seat__body_id=OuterRef("pk"), person__is_published=True)
             ),
         )
         .values(
@@ -213,9 +211,7 @@ class PeriodChanges:
                     "organisation": seat.organisation.name if seat else "–",
                     "dates": dates,
                 },
-                url=reverse("bodies:body", args=[self.period.slug, seat.body.slug])
-                if seat
-                else "",
+                url=reverse("bodies:body", args=[self.period.slug, seat.body.slug]) if seat else "",
                 fields=self._changed_fields(Appointment, row, before),
                 history_id=row.history_id,
             )
@@ -227,4 +223,3 @@ def latest_changes(period: MandatePeriod, limit: int = 50) -> list[Change]:
     far_past = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
     far_future = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
     return PeriodChanges(period, far_past, far_future)[:limit]
-
