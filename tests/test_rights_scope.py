@@ -218,3 +218,22 @@ def test_the_user_form_hides_the_permission_pickers(admin_client, registry):
     assert "organisationsredaktör för" in page.lower()
     assert apps.is_installed("django.contrib.auth")
     assert timezone.localdate() == datetime.date(2026, 11, 22)
+
+
+def test_a_registry_secretary_without_superuser_status_may_do_everything(client, registry, roles):
+    client.force_login(roles("kansliet", registry_secretary=True))
+    period = MandatePeriod.objects.get(slug="2023-2026")
+    body = Body.objects.filter(period=period).first()
+
+    for url in (
+        reverse("admin:bodies_body_change", args=[body.pk]),
+        reverse("admin:bodies_mandateperiod_carry_forward", args=[period.pk]),
+        reverse("admin:bodies_mandateperiod_lock", args=[period.pk]),
+        reverse("admin:bodies_mandateperiod_import"),
+        reverse("admin:auth_user_changelist"),
+        reverse("admin:bodies_body_history", args=[body.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    client.post(reverse("admin:bodies_mandateperiod_lock", args=[period.pk]), {"reason": "Klar"})
+    period.refresh_from_db()
+    assert period.is_locked
