@@ -22,6 +22,7 @@ venv: $(BIN)/python
 
 run: venv
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(DEV_ENV) $(BIN)/python manage.py load_structure --if-empty fixtures/orebro.toml
 	$(DEV_ENV) $(BIN)/python manage.py load_meetings --if-empty fixtures/orebro-meetings.toml
@@ -29,7 +30,7 @@ run: venv
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(PYTEST)
 
 test-postgresql: venv
@@ -38,9 +39,11 @@ test-postgresql: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	# mypy's Django plugin imports the settings, which refuse to start without a key.
+	$(DEV_ENV) $(BIN)/mypy
 
 migrations-check: venv
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 check-deploy: venv
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \

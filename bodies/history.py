@@ -179,6 +179,8 @@ class RegistryHistory(HistoricalRecords):
         kwargs.setdefault("bases", [HistoricalRecordBase])
         kwargs.setdefault("get_user", _actor)
         kwargs.setdefault("history_change_reason_field", models.TextField(null=True))
+        # The API's bookkeeping time; the history has its own (history_date).
+        kwargs.setdefault("excluded_fields", ["updated_at"])
         super().__init__(**kwargs)
 
     def finalize(self, sender, **kwargs):

@@ -25,6 +25,7 @@ class CountyPart(models.Model):
     name = models.CharField(_("namn"), max_length=100, unique=True)
     slug = models.SlugField(_("kortnamn i adress"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     history = RegistryHistory()
 
@@ -68,6 +69,7 @@ class Organisation(models.Model):
         null=True,
         blank=True,
     )
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     history = RegistryHistory()
 
@@ -146,6 +148,7 @@ class MandatePeriod(models.Model):
         editable=False,
         help_text=_("En låst period kan bara ändras av registersekreteraren."),
     )
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = MandatePeriodQuerySet.as_manager()
     history = RegistryHistory()
@@ -180,7 +183,7 @@ class MandatePeriod(models.Model):
             self.status = self.Status.DECIDED
             self.decision_reference = reference
             self.decided_on = on
-            self.save(update_fields=["status", "decision_reference", "decided_on"])
+            self.save(update_fields=["status", "decision_reference", "decided_on", "updated_at"])
 
     @property
     def is_locked(self):
@@ -204,7 +207,7 @@ class MandatePeriod(models.Model):
             raise ValidationError(_("Perioden är redan låst."))
         with change_set(actor, ChangeSet.Kind.LOCK, reason, self):
             self.locked_at = timezone.now()
-            self.save(update_fields=["locked_at"])
+            self.save(update_fields=["locked_at", "updated_at"])
 
     def unlock(self, actor=None, reason=""):
         """Open a locked period again; the reason is required and kept in the history."""
@@ -214,7 +217,7 @@ class MandatePeriod(models.Model):
             raise ValidationError(_("Ange varför perioden låses upp."))
         with change_set(actor, ChangeSet.Kind.UNLOCK, reason, self):
             self.locked_at = None
-            self.save(update_fields=["locked_at"])
+            self.save(update_fields=["locked_at", "updated_at"])
 
     def contains(self, day):
         return self.start <= day <= self.end
@@ -392,6 +395,7 @@ class Body(MPTTModel):
             "Regionala samverkansrådet”."
         ),
     )
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     # mptt's tree fields, declared here (as mptt would add them) so that the history
     # keeps the tree position too: django-simple-history copies only declared fields.
@@ -730,6 +734,7 @@ class Seat(models.Model):
         ),
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = SeatQuerySet.as_manager()
     history = RegistryHistory()

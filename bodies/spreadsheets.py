@@ -10,14 +10,19 @@ are never read.
 import csv
 import datetime
 import io
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
 from bodies.models import Seat
 
-# Excel treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel treats a cell starting with one of these as a formula (CSV injection), also
+# after leading spaces, and in their full-width or small forms (＝ ＋ － ＠, ﹦ …),
+# which compatibility normalisation (NFKC) turns into these; − is the minus sign.
+FORMULA_STARTS = ("=", "+", "-", "@", "\u2212")
+# Control characters that start a formula trick in some readers (tab, CR, LF).
+CONTROL_STARTS = ("\t", "\r", "\n")
 
 
 @dataclass
@@ -117,10 +122,20 @@ def roster_lines(seats, on=None):
     return lines
 
 
+def looks_like_formula(text):
+    """Whether a spreadsheet program could read the text as a formula: it starts
+    with a tab, CR or LF, or its first character after any spaces is = + - @ in
+    any width or form."""
+    if text.startswith(CONTROL_STARTS):
+        return True
+    first = text.lstrip()[:1]
+    return bool(first) and unicodedata.normalize("NFKC", first).startswith(FORMULA_STARTS)
+
+
 def neutralise(value):
     """A text cell that Excel will not run as a formula: prefix a quote when it
-    starts with = + - @ (or a tab or carriage return)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    looks like one (``looks_like_formula``)."""
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
 
@@ -188,5 +203,5 @@ def _set_text(cell, text):
     in Excel keeps it text."""
     cell.value = text
     cell.data_type = "s"
-    if text.startswith(FORMULA_STARTS):
+    if looks_like_formula(text):
         cell.quotePrefix = True

@@ -259,6 +259,7 @@ class Meeting(models.Model):
         blank=True,
         help_text=_("Visas på mötessidan, t.ex. varför mötet ställdes in."),
     )
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = MeetingQuerySet.as_manager()
     history = RegistryHistory()

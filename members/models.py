@@ -21,6 +21,7 @@ class Party(models.Model):
     abbreviation = models.CharField(_("förkortning"), max_length=10, unique=True)
     name = models.CharField(_("namn"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     history = RegistryHistory()
 
@@ -78,6 +79,7 @@ class Person(models.Model):
         help_text=_("Opublicerade personer visas inte på några publika sidor eller i exporter."),
     )
     note = models.TextField(_("intern anteckning"), blank=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = PersonQuerySet.as_manager()
     history = RegistryHistory()
@@ -135,6 +137,7 @@ class Appointment(models.Model):
     end = models.DateField(_("till"), null=True, blank=True, help_text=_("Tomt: tills vidare."))
     appointed_by = models.CharField(_("utsedd av"), max_length=200, blank=True)
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = AppointmentQuerySet.as_manager()
     history = RegistryHistory()

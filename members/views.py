@@ -14,8 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bodies.models import MandatePeriod, Organisation, Seat
-from members.changes import PeriodChanges, latest_changes
 from members.models import Person
+from members.period_changes import PeriodChanges, latest_changes
 
 
 def person(request, slug):

@@ -10,8 +10,8 @@ this backend keeps its password check and grants nothing.
 from django.contrib.auth.backends import ModelBackend
 
 
-class PasswordOnlyBackend(ModelBackend):
-    """Checks user name and password; answers no permission question."""
+class NoModelPermissions:
+    """For a sign-in backend built on ModelBackend: it answers no permission question."""
 
     def get_user_permissions(self, user_obj, obj=None):
         return set()
@@ -27,3 +27,7 @@ class PasswordOnlyBackend(ModelBackend):
 
     def has_module_perms(self, user_obj, app_label):
         return False
+
+
+class PasswordOnlyBackend(NoModelPermissions, ModelBackend):
+    """Checks user name and password; answers no permission question."""

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from samverkan import signin
 
 
 def favicon(request):
@@ -14,11 +15,17 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
-    path("i18n/setlang/", set_language, name="set_language"),
-    path("api/v1/", include("samverkan.api_urls")),
+    path("api/v1/", include("samverkan.api.urls")),
 ]
 
+if settings.OIDC_ENABLED:
+    # /oidc/authenticate/, /oidc/callback/: sign-in with the organisation's provider.
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
 urlpatterns += i18n_patterns(
+    # /admin/tvastegsverifiering/: an authenticator app as second factor (before the admin's
+    # catch-all).
+    path("admin/tvastegsverifiering/", signin.second_factor, name="second_factor"),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
     path("", include("bodies.urls")),

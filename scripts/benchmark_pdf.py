@@ -32,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 def setup_django(database):
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
+    # Production settings (DEBUG off) need a key; this one only signs nothing here.
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
     import django
 
     django.setup()

@@ -10,7 +10,8 @@ from django.utils.http import http_date
 from bodies.models import Body, Seat
 from meetings.models import Attendance, Meeting
 from members.models import Appointment, Person
-from samverkan import api
+from samverkan.api import views as api
+from samverkan.api.http import FirstServed
 from tests import bigdata
 from tests.pages import Page, freeze_today
 
@@ -31,6 +32,7 @@ ALLOWLIST = {
         "organization_id",
         "title",
         "url",
+        "updated_at",
     },
     "Membership": {
         "id",
@@ -43,6 +45,7 @@ ALLOWLIST = {
         "position",
         "start_date",
         "end_date",
+        "updated_at",
     },
     "Attendance": {"person_id", "role", "status", "replaces_id", "on_behalf_of_id"},
 }
@@ -93,7 +96,7 @@ def get_json(client, url, status=200):
 
 def validator():
     jsonschema_rs = pytest.importorskip("jsonschema_rs")
-    document = json.loads(json.dumps(api.openapi(None)))
+    document = json.loads(json.dumps(api.openapi()))
 
     def validate(name, data):
         schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
@@ -260,10 +263,26 @@ def test_a_bad_parameter_is_a_400_with_a_message(client, db):
         "/api/v1/periods/?page_size=201",
         "/api/v1/memberships/?post=x",
         "/api/v1/people/?party=S%00",
+        "/api/v1/meetings/?from=2022-02-30",
+        "/api/v1/bodies/?changed_since=igår",
     ):
         assert "error" in get_json(client, url, status=400)
     assert get_json(client, "/api/v1/nothing-here/", status=404)["error"]
     assert get_json(client, "/api/v1/meetings/99999999999999999999999/", status=404)["error"]
+
+
+def test_an_unknown_or_misspelt_parameter_is_a_400_that_names_it(client, db):
+    for url, name in (
+        ("/api/v1/bodies/?perod=2023-2026", "perod"),
+        ("/api/v1/people/?page=1&Party=S", "Party"),
+        ("/api/v1/meetings/?from_=2022-01-01", "from_"),
+        ("/api/v1/memberships/?seat_id=4", "seat_id"),
+        ("/api/v1/periods/2023-2026/?format=json", "format"),
+        ("/api/v1/?x=1", "x"),
+    ):
+        message = get_json(client, url, status=400)["error"]
+        assert message.startswith(f"Unknown query parameter '{name}'. Allowed:"), message
+    assert "period" in get_json(client, "/api/v1/bodies/?perod=x", status=400)["error"]
 
 
 def test_lists_are_paginated_in_a_stable_order(client, registry):
@@ -302,7 +321,7 @@ def test_an_unchanged_response_is_a_304_by_etag_or_date(client, registry):
 
 
 def test_last_modified_never_goes_back_for_an_address():
-    served = api._FirstServed(size=2)
+    served = FirstServed(size=2)
     first = served.since("/a", '"1"')
     assert served.since("/a", '"1"') == first
     second = served.since("/a", '"2"')
@@ -336,7 +355,7 @@ def test_the_docs_page_lists_every_endpoint_without_scripts(client, db):
     assert response.status_code == 200
     assert page.h1 == ["Öppna data (API)"]
     html = response.content.decode()
-    for path in api.openapi(None)["paths"]:
+    for path in api.openapi()["paths"]:
         assert f"GET {path}" in page.text
     scripts = re.findall(r"<script[^>]*>", html)
     assert all(re.search(r'src="/static/[^"]+"', tag) for tag in scripts)  # no inline, no CDN

@@ -1,10 +1,17 @@
 """`manage.py create_local_admin`: a known login for local development, never elsewhere."""
 
 import pytest
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib import auth
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def authenticate(**credentials):
+    # The lockout (django-axes) needs the request a login comes with.
+    return auth.authenticate(RequestFactory().post("/admin/login/"), **credentials)
 
 
 def test_it_refuses_without_debug(settings):

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
+from bodies import spreadsheets
 from bodies.models import Seat
 from members.models import Appointment
 from tests import bigdata
@@ -216,6 +217,56 @@ def test_cells_that_look_like_formulas_are_neutralised(client, make, monkeypatch
     assert values[1][1] == '=HYPERLINK("http://evil.example","Klicka")'
     assert sheet["B2"].quotePrefix
     assert sheet["C2"].quotePrefix
+
+
+# Formula starts a spreadsheet program still runs: after spaces, in full-width and
+# small forms (as a Japanese or Chinese keyboard types them), and after a control
+# character.
+DISGUISED_FORMULAS = [
+    " =1+1",
+    "   @SUM(A1)",
+    "\u3000=1+1",  # ideographic space
+    "\u00a0+1",  # no-break space
+    '＝HYPERLINK("http://evil.example")',
+    "＋46 19 00 00",
+    "－2+3",
+    "＠SUM(A1)",
+    "﹦1+1",  # small equals sign
+    "﹢1",  # small plus sign
+    "−1+1",  # minus sign
+    "\t=1+1",
+    "\r=1+1",
+    "\n=1+1",
+]
+
+
+@pytest.mark.parametrize("text", DISGUISED_FORMULAS)
+def test_a_disguised_formula_is_recognised(text):
+    assert spreadsheets.looks_like_formula(text)
+    assert spreadsheets.neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Region Örebro län", "Anna-Karin", "S", "", " ", "2023–2026"])
+def test_ordinary_text_is_left_as_it_is(text):
+    assert not spreadsheets.looks_like_formula(text)
+    assert spreadsheets.neutralise(text) == text
+
+
+def test_disguised_formulas_are_neutralised_in_both_files(client, make, monkeypatch):
+    freeze_today(monkeypatch)
+    period = make.period()
+    organisation = make.organisation("Kommun")
+    for number, text in enumerate(DISGUISED_FORMULAS):
+        make.seat(make.body(period, f"{text}Råd {number}"), organisation)
+    rows = read_csv(client.get("/perioder/2023-2026/ledamoter.csv"))
+    names = sorted(row[1] for row in rows[1:])
+    assert names == sorted(f"'{text}Råd {number}" for number, text in enumerate(DISGUISED_FORMULAS))
+    sheet, values = read_xlsx(client.get("/perioder/2023-2026/ledamoter.xlsx"))
+    body_cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert len(body_cells) == len(DISGUISED_FORMULAS)
+    for cell in body_cells:
+        assert cell.data_type in ("s", "inlineStr"), cell.coordinate
+        assert cell.quotePrefix, repr(cell.value)
 
 
 def test_an_organisation_export_lists_its_seats_in_every_period(client, orebro):

@@ -96,17 +96,31 @@ def test_every_page_has_the_landmarks_one_h1_a_skip_link_and_swedish_as_its_lang
 
 
 def test_it_has_a_language_switch_that_works_without_javascript(client, structure):
-    page = get(client, "/")
+    page = get(client, "/perioder/2023-2026/?typ=network")
 
-    assert '<form class="language-switch" action="/i18n/setlang/" method="post">' in page.html
-    assert '<label for="language">Språk</label>' in page.html
-    # The only script is the chart's enhancement, loaded from a file; the form needs none.
+    assert '<nav class="language-switch" aria-label="Språk">' in page.html
+    assert (
+        '<a href="/perioder/2023-2026/?typ=network" lang="sv" hreflang="sv" aria-current="true">'
+        "Svenska</a>" in page.html
+    )
+    assert (
+        '<a href="/en/perioder/2023-2026/?typ=network" lang="en" hreflang="en">English</a>'
+        in page.html
+    )
+    # The only script is the chart's enhancement, loaded from a file; the switch needs none.
     assert re.findall(r"<script[^>]*>", page.html) == ['<script src="/static/js/tree.js" defer>']
     assert 'style="' not in page.html
 
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert response.status_code == 302
-    assert response.url == "/en/"
+    english = get(client, "/en/perioder/2023-2026/")
+    assert '<a href="/perioder/2023-2026/" lang="sv" hreflang="sv">Svenska</a>' in english.html
+
+
+def test_public_pages_set_no_cookie_and_do_not_vary_on_cookies(client, structure):
+    for path in ("/", "/en/", "/perioder/2023-2026/", "/sok/?q=r%C3%A5d"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert not response.cookies, (path, response.cookies)
+        assert "Cookie" not in response.get("Vary", ""), path
 
 
 def test_the_english_pages_live_under_en(client, structure):

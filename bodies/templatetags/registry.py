@@ -64,14 +64,24 @@ def as_date(value):
 
 
 @register.simple_tag(takes_context=True)
-def path_in_default_language(context):
-    """This page's address in the default language: the ``next`` of the language switch.
+def language_links(context):
+    """This page in each language, for the language switch: plain links, no form.
 
-    Django's ``set_language`` view runs outside the language prefixes, so the default
-    language is active there and an ``/en/…`` address would not be recognised: the
-    switch back to Swedish would stay on the English page.
+    A link needs no session, no CSRF cookie and no cookie remembering the choice, so
+    public pages stay free of cookies (and a shared cache can keep them); the address
+    itself says the language (``/en/…``).
     """
-    return translate_url(context["request"].get_full_path(), settings.LANGUAGE_CODE)
+    path = context["request"].get_full_path()
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    return [
+        {
+            "code": code,
+            "name": translation.get_language_info(code)["name_local"],
+            "url": translate_url(path, code),
+            "is_current": code == current.split("-")[0],
+        }
+        for code, _name in settings.LANGUAGES
+    ]
 
 
 @register.simple_tag

@@ -2,7 +2,7 @@
 
 from django import template
 
-from members.changes import body_last_changed
+from members.period_changes import body_last_changed
 
 register = template.Library()
 

@@ -1,0 +1,244 @@
+"""The query parameters of each list, declared once: ninja validates them (a bad value is
+a 400 with a message) and documents them. A filter field named like an ORM lookup filters
+by it (its alias is the parameter); ``filter_<field>`` methods build the other conditions.
+An empty value filters nothing. ``Pages`` cuts a list into pages."""
+
+import datetime
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, FilterSchema, Schema
+from ninja.pagination import PaginationBase
+from pydantic import BeforeValidator, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from bodies.models import Membership, Seat
+from members.models import Appointment
+
+# Times far outside any mandate period would overflow: at these bounds they filter the same.
+EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+LATEST = datetime.datetime(9000, 1, 1, tzinfo=datetime.UTC)
+
+
+def _day(value: Any) -> Any:
+    if isinstance(value, str) and value and not re.fullmatch("[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise PydanticCustomError("day", "must be a date like 2022-09-29")
+    return value or None
+
+
+def _moment(value: Any) -> Any:
+    if not (isinstance(value, str) and value):
+        return value or None
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        message = "must be a date or a time like 2026-01-31 or 2026-01-31T08:00:00+01:00"
+        raise PydanticCustomError("moment", message) from None
+    aware = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    return min(max(aware, EARLIEST), LATEST).astimezone(datetime.UTC)  # any offset to UTC
+
+
+Text = Annotated[
+    Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")] | None,  # no database takes a NUL
+    BeforeValidator(lambda value: value or None),
+]
+Digits = Annotated[
+    Annotated[str, StringConstraints(pattern="^[0-9]{1,18}$")] | None,
+    BeforeValidator(lambda value: value or None),
+]
+Day = Annotated[datetime.date | None, BeforeValidator(_day)]
+Moment = Annotated[datetime.datetime | datetime.date | None, BeforeValidator(_moment)]
+
+
+def param(name: str, description: str) -> Any:
+    return Field(None, alias=name, description=description)
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    midnight = datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone())
+    return min(max(midnight, EARLIEST), LATEST).astimezone(datetime.UTC)
+
+
+class Listed(FilterSchema):
+    """What every list takes."""
+
+    updated_at__gte: Moment = param(
+        "changed_since",
+        "Only what changed at or after this time, e.g. 2026-01-31 or 2026-01-31T08:00:00+01:00 "
+        "(Swedish time if no zone is given): the latest updated_at you have seen.",
+    )
+
+
+class InBodies(Listed):
+    """Lists of bodies and of what belongs to a body: ``body_path`` leads to the body."""
+
+    body_path: ClassVar[str] = ""
+    period: Text = Field(None, description="A period's id, e.g. 2023-2026.")
+    body: Text = Field(None, description="A body's id, e.g. 2023-2026/regionala-samverkansradet.")
+
+    def filter_period(self, slug: str | None) -> Q:
+        return Q(**{f"{self.body_path}period__slug": slug})
+
+    def filter_body(self, value: str | None) -> Q:
+        period, _, slug = (value or "").partition("/")
+        return Q(**{f"{self.body_path}period__slug": period, f"{self.body_path}slug": slug})
+
+
+class TakesPart(InBodies):
+    """Bodies and their meetings, by the organisations and places that take part."""
+
+    organization: Text = Field(
+        None, description="An organization's id: where it has a seat, is a member or leads."
+    )
+    county_part: Text = Field(
+        None,
+        description="A county part's id, e.g. norra: its own bodies and those where its "
+        "municipalities have a seat or are members.",
+    )
+
+    def filter_organization(self, slug: str | None) -> Q:
+        lead = Q(**{f"{self.body_path}lead_organisation__slug": slug})
+        return self.taking_part(Q(organisation__slug=slug)) | lead
+
+    def filter_county_part(self, slug: str | None) -> Q:
+        own = Q(**{f"{self.body_path}county_part__slug": slug})
+        return self.taking_part(Q(organisation__county_part__slug=slug)) | own
+
+    def taking_part(self, organisations: Q) -> Q:
+        """Bodies in which the organisations hold a seat or are members."""
+        body = OuterRef(self.body_path.removesuffix("__") or "pk")
+        seats = Seat.objects.filter(organisations, body=body)
+        return Q(Exists(seats)) | Q(Exists(Membership.objects.filter(organisations, body=body)))
+
+
+class PeriodFilter(Listed):
+    status: Text = Field(None, description="Only this status.")
+    date: Day = Field(None, description="The period that runs on this day (YYYY-MM-DD).")
+
+    def filter_date(self, day: datetime.date | None) -> Q:
+        return Q(start__lte=day, end__gte=day)
+
+
+class OrganizationFilter(Listed):
+    kind: Text = param("classification", "Only this kind.")
+    county_part__slug: Text = param("county_part", "A county part's id, e.g. norra.")
+
+
+class BodyFilter(TakesPart):
+    kind: Text = param("classification", "Only this kind.")
+    parent: Text = Field(None, description="The parent body's id.")
+
+    def filter_parent(self, value: str | None) -> Q:
+        period, _, slug = (value or "").partition("/")
+        return Q(parent__period__slug=period, parent__slug=slug)
+
+
+class PostFilter(InBodies):
+    body_path = "body__"
+    organisation__slug: Text = param("organization", "The organization holding the seat.")
+    organisation__county_part__slug: Text = param("county_part", "A county part's id.")
+    role: Text = Field(None, description="ordinary or substitute.")
+
+
+class MembershipFilter(InBodies):
+    body_path = "seat__body__"
+    seat_id: Digits = param("post", "A post's (seat's) id.")
+    person__slug: Text = param("person", "A person's id.")
+    seat__organisation__slug: Text = param("organization", "The organization holding the seat.")
+    seat__organisation__county_part__slug: Text = param("county_part", "A county part's id.")
+    person__party__abbreviation: Text = param("party", "A party's id, e.g. S.")
+    seat__role: Text = param("role", "ordinary or substitute.")
+    date: Day = Field(None, description="Who sat there on the day: ?post=42&date=2022-09-29.")
+
+    def filter_date(self, day: datetime.date | None) -> Q:
+        return Q(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
+
+
+class PersonFilter(Listed):
+    party__abbreviation: Text = param("party", "A party's id, e.g. S.")
+    organisation__slug: Text = param("organization", "The organization the person represents.")
+    organisation__county_part__slug: Text = param("county_part", "A county part's id.")
+    period: Text = Field(None, description="People with an appointment in the period.")
+    body: Text = Field(None, description="People with an appointment in the body.")
+    date: Day = Field(None, description="People with an appointment on the day (YYYY-MM-DD).")
+
+    def filter_period(self, value: Any) -> Q:
+        return Q()  # these three ask about appointments: see get_filter_expression
+
+    filter_body: ClassVar[Callable[..., Q]] = filter_period
+    filter_date: ClassVar[Callable[..., Q]] = filter_period
+
+    def get_filter_expression(self) -> Q:
+        conditions = super().get_filter_expression()
+        if not (self.period or self.body or self.date):
+            return conditions
+        held = MembershipFilter(period=self.period, body=self.body, date=self.date)
+        appointments = Appointment.objects.filter(held.get_filter_expression())
+        return conditions & Q(Exists(appointments.filter(person=OuterRef("pk"))))
+
+
+class MeetingFilter(TakesPart):
+    body_path = "body__"
+    status: Text = Field(None, description="Only this status.")
+    date: Day = Field(None, description="Meetings on the day (YYYY-MM-DD).")
+    from_: Day = param("from", "Meetings starting on or after the day.")
+    to: Day = Field(None, description="Meetings starting on or before the day.")
+
+    def filter_date(self, day: datetime.date | None) -> Q:
+        return Q(start__date=day)
+
+    def filter_from_(self, day: datetime.date | None) -> Q:
+        return Q(start__gte=local_midnight(day)) if day else Q()
+
+    def filter_to(self, day: datetime.date | None) -> Q:
+        return Q(start__lt=local_midnight(day) + datetime.timedelta(days=1)) if day else Q()
+
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+class Pages(PaginationBase):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=10**6, description="Page number, from 1.")
+        page_size: int = Field(
+            PAGE_SIZE,
+            ge=1,
+            le=MAX_PAGE_SIZE,
+            description=f"Items per page (default {PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
+        )
+
+    class Output(Schema):
+        count: int = Field(ge=0)
+        page: int = Field(ge=1)
+        page_size: int = Field(ge=1, le=MAX_PAGE_SIZE)
+        next: str | None = Field(description="The next page's address.")
+        previous: str | None = Field(description="The previous page's address.")
+        results: list[Any]
+
+    items_attribute = "results"
+
+    def paginate_queryset(
+        self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        page, size = pagination.page, pagination.page_size
+        count = queryset.count()
+        offset = (page - 1) * size
+
+        def link(number: int) -> str:
+            query = request.GET.copy()
+            query["page"] = str(number)
+            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+        return {
+            "count": count,
+            "page": page,
+            "page_size": size,
+            "next": link(page + 1) if offset + size < count else None,
+            "previous": link(page - 1) if page > 1 and offset - size < count else None,
+            "results": list(queryset[offset : offset + size]) if offset < count else [],
+        }

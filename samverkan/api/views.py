@@ -1,0 +1,311 @@
+"""The operations: a paginated list and one object per kind, read-only.
+
+Each list reads a fixed number of queries in a stable order; only published people,
+their appointments and attendance are ever read. Errors are ``{"error": "..."}``: 400
+for a bad or unknown query parameter, 404 for what does not exist.
+"""
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from django.db.models import Model, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from ninja import FilterSchema, NinjaAPI, Path, Query, Schema
+from ninja.errors import HttpError, ValidationError
+from ninja.operation import Operation
+from ninja.pagination import paginate
+from ninja.renderers import JSONRenderer
+
+from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
+from meetings.models import AgendaItem, Attendance, Meeting
+from members.models import Appointment, Party, Person
+from samverkan.api import filters, schemas
+from samverkan.api.filters import Pages
+
+
+class Json(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False, "separators": (",", ":")}
+
+
+class Api(NinjaAPI):
+    def get_content_type(self) -> str:
+        return "application/json"
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__
+
+
+api = Api(
+    title="Samverkan API",
+    version="1",
+    description=(
+        "Read-only open data from the registry of the region's collaboration structure, in "
+        "the Popolo vocabulary. Lists are paginated in a stable order; with changed_since "
+        "they give only what changed after the updated_at you last saw. Every response has "
+        "an ETag and Last-Modified (304 when unchanged); cross-origin GET is allowed. Only "
+        "public fields of published people are served."
+    ),
+    openapi_url=None,  # served by the schema operation below, so that it is documented
+    docs_url=None,  # docs(): ninja's Swagger UI loads scripts from a CDN
+    urls_namespace="api",
+    renderer=Json(),
+)
+
+
+def error(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    return api.create_response(request, {"error": message}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameter(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if any(problem["loc"][0] == "path" for problem in exc.errors):
+        return error(request, 404, "Not found.")  # no object has an id of that shape
+    problems = [f"'{p['loc'][-1]}': {p['msg'][:1].lower()}{p['msg'][1:]}" for p in exc.errors]
+    return error(request, 400, f"Invalid query parameter {'; '.join(problems)}.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error(request, exc.status_code, exc.message)
+
+
+def refuse_unknown_parameters(run: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
+    """A misspelt filter (``?perod=``) is an error, not a silently unfiltered list."""
+    operation: Operation = run.__self__  # type: ignore[attr-defined]
+    known = {
+        name
+        for model in operation.models
+        if model.__ninja_param_source__ == "query"
+        for name in model.__ninja_flatten_map__
+    }
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if unknown := sorted(set(request.GET) - known):
+            allowed = ", ".join(sorted(known)) or "none"
+            return error(
+                request, 400, f"Unknown query parameter '{unknown[0]}'. Allowed: {allowed}."
+            )
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_unknown_parameters, mode="view")  # around run(): before validation
+
+# Path parameters: a value of another shape is a 404 (invalid_parameter).
+Slug = Annotated[str, Path(description="The slug.", pattern="^[-a-zA-Z0-9_]+$")]
+Abbreviation = Annotated[str, Path(description="The abbreviation, e.g. S.", pattern=r"^[^/\x00]+$")]
+Id = Annotated[str, Path(description="The id.", pattern="^[0-9]{1,18}$")]
+
+
+def get_or_404(rows: QuerySet, what: str, **lookup: str) -> Model:
+    if obj := rows.filter(**lookup).first():
+        return obj
+    raise HttpError(404, f"No such {what}.")
+
+
+# --- what each kind reads, in a stable order -------------------------------------------
+
+
+def bodies_rows() -> QuerySet:
+    relations = ("parent__period", "supports__period", "predecessor__period")
+    rules = CompositionRule.objects.select_related("organisation")
+    return (
+        Body.objects.select_related("period", *relations, "lead_organisation", "county_part")
+        .prefetch_related(
+            "member_organisations",
+            Prefetch("rules", queryset=rules.order_by("organisation__slug", "pk")),
+        )
+        .order_by("period__start", "tree_id", "lft", "pk")
+    )
+
+
+def posts_rows() -> QuerySet:
+    in_tree = ("body__period__start", "body__tree_id", "body__lft")
+    seats = Seat.objects.select_related("body__period", "organisation")
+    return seats.order_by(*in_tree, "order", "pk")
+
+
+def people_rows() -> QuerySet:
+    people = Person.objects.public().select_related("party", "organisation")
+    return people.order_by("last_name", "first_name", "slug", "pk")
+
+
+def memberships_rows() -> QuerySet:
+    in_tree = ("seat__body__period__start", "seat__body__tree_id", "seat__body__lft")
+    return (
+        Appointment.objects.public()
+        .select_related("person", "seat__body__period", "seat__organisation")
+        .order_by(*in_tree, "seat__order", "seat_id", "start", "pk")
+    )
+
+
+def meetings_rows() -> QuerySet:
+    agenda = AgendaItem.objects.select_related("reports_on__period").order_by("number", "pk")
+    attendance = Attendance.objects.public().select_related("person", "replaces", "organisation")
+    by_seat = ("role", "organisation__name", "person__last_name", "person__slug", "pk")
+    return (
+        Meeting.objects.select_related("body__period", "chair", "secretary")
+        .prefetch_related(
+            Prefetch("adjusters", queryset=Person.objects.public().order_by("slug")),
+            Prefetch("agenda_items", queryset=agenda),
+            Prefetch("attendances", queryset=attendance.order_by(*by_seat)),
+        )
+        .order_by("start", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of object: ``/{path}/`` lists them, ``/{path}/{key}/`` serves one."""
+
+    name: str  # the list's URL name and tag; ``one`` is the object's URL name
+    one: str
+    schema: type[Schema]
+    filters: type[FilterSchema]
+    rows: Callable[[], QuerySet]
+    summary: str
+    key: str = "slug"
+
+    @property
+    def path(self) -> str:
+        return self.name.replace("_", "-")
+
+
+# fmt: off
+KINDS = [
+    Kind("periods", "period", schemas.Period, filters.PeriodFilter,
+         lambda: MandatePeriod.objects.order_by("start", "pk"), "Mandate periods"),
+    Kind("county_parts", "county_part", schemas.CountyPart, filters.Listed,
+         lambda: CountyPart.objects.order_by("order", "name", "pk"), "County parts"),
+    Kind("organizations", "organization", schemas.Organization, filters.OrganizationFilter,
+         lambda: Organisation.objects.select_related("county_part").order_by("name", "pk"),
+         "Organizations: the region, municipalities, the county board …"),
+    Kind("parties", "party", schemas.Party, filters.Listed,
+         lambda: Party.objects.order_by("order", "abbreviation", "pk"), "Parties", "abbreviation"),
+    Kind("bodies", "body", schemas.Body, filters.BodyFilter, bodies_rows,
+         "Bodies: councils, groups, networks (Popolo Organization), in tree order", "period"),
+    Kind("posts", "post", schemas.Post, filters.PostFilter, posts_rows,
+         "Seats (Popolo Post)", "id"),
+    Kind("people", "person", schemas.Person, filters.PersonFilter, people_rows,
+         "People (Popolo Person): published people, public fields only"),
+    Kind("memberships", "membership", schemas.Membership, filters.MembershipFilter,
+         memberships_rows, "Appointments: who sat in which seat when (Popolo Membership)", "id"),
+    Kind("meetings", "meeting", schemas.Meeting, filters.MeetingFilter, meetings_rows,
+         "Meetings with agenda and attendance (Popolo Event)", "id"),
+]
+# fmt: on
+
+
+def add_list(kind: Kind) -> None:
+    def view(request: HttpRequest, filters: Query[kind.filters]) -> QuerySet:  # type: ignore[name-defined]
+        return filters.filter(kind.rows())
+
+    view.__name__ = f"list_{kind.name}"
+    responses = {200: list[kind.schema], 304: None, 400: schemas.Error}  # type: ignore[name-defined]
+    operation = api.get(
+        f"/{kind.path}/",
+        response=responses,
+        url_name=kind.name,
+        summary=kind.summary,
+        tags=[kind.name],
+    )
+    operation(paginate(Pages)(view))
+
+
+def add_detail(kind: Kind) -> None:
+    def get(**lookup: str) -> Model:
+        return get_or_404(kind.rows(), kind.one.replace("_", " "), **lookup)
+
+    def by_slug(request: HttpRequest, slug: Slug) -> Model:
+        return get(slug=slug)
+
+    def by_abbreviation(request: HttpRequest, abbreviation: Abbreviation) -> Model:
+        return get(abbreviation=abbreviation)
+
+    def by_id(request: HttpRequest, id: Id) -> Model:
+        return get(pk=id)
+
+    def by_period(request: HttpRequest, period: Slug, slug: Slug) -> Model:
+        return get(period__slug=period, slug=slug)
+
+    shapes: dict[str, tuple[Callable[..., Model], str]] = {
+        "slug": (by_slug, "{slug}"),
+        "abbreviation": (by_abbreviation, "{abbreviation}"),
+        "id": (by_id, "{id}"),
+        "period": (by_period, "{period}/{slug}"),
+    }
+    view, path = shapes[kind.key]
+    view.__name__ = f"get_{kind.one}"
+    responses = {200: kind.schema, 304: None, 400: schemas.Error, 404: schemas.Error}
+    summary = f"One {kind.one.replace('_', ' ')}"
+    operation = api.get(
+        f"/{kind.path}/{path}/",
+        response=responses,
+        url_name=kind.one,
+        summary=summary,
+        tags=[kind.name],
+    )
+    operation(view)
+
+
+INDEX = {200: schemas.Index, 304: None, 400: schemas.Error}
+
+
+@api.get(
+    "/", response=INDEX, url_name="index", summary="The endpoints", tags=["index"], by_alias=True
+)
+def index(request: HttpRequest) -> dict[str, Any]:
+    def absolute(name: str) -> str:
+        return request.build_absolute_uri(reverse(f"api:{name}"))
+
+    endpoints = {kind.name: absolute(kind.name) for kind in KINDS}
+    links = {"schema": absolute("schema"), "docs": absolute("docs"), "endpoints": endpoints}
+    return {"name": "Samverkan API", "version": "1", **links}
+
+
+for kind in KINDS:
+    add_list(kind)
+    add_detail(kind)
+
+SCHEMA = {200: dict[str, Any], 304: None, 400: schemas.Error}
+
+
+@api.get(
+    "/schema/", response=SCHEMA, url_name="schema", summary="This OpenAPI document", tags=["index"]
+)
+def schema(request: HttpRequest) -> dict[str, Any]:
+    return openapi()
+
+
+@functools.cache
+def openapi() -> dict[str, Any]:
+    """The OpenAPI document, generated by ninja from the schemas and filters."""
+    return api.get_openapi_schema()
+
+
+def unknown_address(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return error(request, 404, "No such endpoint. The endpoints are listed at /api/v1/.")
+
+
+def docs(request: HttpRequest) -> HttpResponse:
+    """A server-rendered page listing the endpoints from the schema: no scripts, no CDN."""
+    document = openapi()
+    endpoints = [
+        {"path": path, "example": "{" not in path, **item["get"]}
+        for path, item in document["paths"].items()
+    ]
+    objects = [(name, document["components"]["schemas"][name]) for name in schemas.OBJECTS]
+    context = {
+        "endpoints": endpoints,
+        "components": objects,
+        "schema_url": reverse("api:schema"),
+        "index_url": reverse("api:index"),
+    }
+    return render(request, "api/docs.html", context)
