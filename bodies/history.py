@@ -184,6 +184,10 @@ class RegistryHistory(HistoricalRecords):
         super().__init__(**kwargs)
 
     def finalize(self, sender, **kwargs):
+        if sender is self.cls:
+            # simple-history expects every excluded field to exist on the model.
+            names = {field.name for field in sender._meta.local_fields}
+            self.excluded_fields = [name for name in self.excluded_fields if name in names]
         super().finalize(sender, **kwargs)
         if sender is self.cls and sender not in _registry_models:
             _registry_models.append(sender)
