@@ -20,15 +20,28 @@ from mptt.exceptions import InvalidMove
 
 from bodies import services
 from bodies.admin_import import StructureImportMixin
+from bodies.admin_rights import RegistryAdmin, RegistryInline
 from bodies.forms import (
     BodyForm,
     CarryForwardForm,
+    LockForm,
     MarkDecidedForm,
     SeatForm,
+    UnlockForm,
     backs_choice_label,
     seat_choice_label,
 )
-from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
+from bodies.history import ChangeSet
+from bodies.models import (
+    Body,
+    CompositionRule,
+    CountyPart,
+    MandatePeriod,
+    Membership,
+    Organisation,
+    Seat,
+)
+from bodies.rights import open_periods_q
 from members.forms import AppointmentInlineFormSet
 from members.models import Appointment
 
@@ -204,7 +217,7 @@ def composition_status_text(report):
 
 
 @admin.register(CountyPart)
-class CountyPartAdmin(admin.ModelAdmin):
+class CountyPartAdmin(RegistryAdmin):
     list_display = ("name", "order")
     list_editable = ("order",)
     search_fields = ("name",)
@@ -212,7 +225,7 @@ class CountyPartAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RegistryAdmin):
     list_display = ("name", "short_name", "kind", "code", "county_part")
     list_filter = ("kind", "county_part")
     list_select_related = ("county_part",)
@@ -220,10 +233,26 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "short_name", "slug", "kind", "code", "county_part")
 
+    def choosable(self, request, queryset, field):
+        # A meeting secretary names the organisation any participant represented;
+        # an organisation editor keeps people of their own organisations only.
+        roles = self.roles(request)
+        if roles.is_meeting_secretary:
+            return queryset
+        return queryset.filter(pk__in=roles.organisation_ids)
+
 
 @admin.register(MandatePeriod)
-class MandatePeriodAdmin(StructureImportMixin, admin.ModelAdmin):
-    list_display = ("name", "status", "start", "end", "body_count", "decision_reference")
+class MandatePeriodAdmin(StructureImportMixin, RegistryAdmin):
+    list_display = (
+        "name",
+        "status",
+        "editing_status",
+        "start",
+        "end",
+        "body_count",
+        "decision_reference",
+    )
     list_filter = ("status",)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -237,29 +266,54 @@ class MandatePeriodAdmin(StructureImportMixin, admin.ModelAdmin):
         # the decision; the status is not flipped in passing.
         return ("status", "decided_on") if obj else ()
 
+    def period_of(self, obj):
+        return obj
+
     @admin.display(description=_("antal organ"), ordering="body_count")
     def body_count(self, period):
         return period.body_count
 
+    @admin.display(description=_("redigering"))
+    def editing_status(self, period):
+        return period.get_editing_status_display()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The period's page lists the change sets that touched it, newest first."""
+        change_sets = ChangeSet.objects.filter(period_id=object_id).select_related("actor")
+        extra_context = {**(extra_context or {}), "change_sets": change_sets[:50]}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
-        own = [
-            path(
-                "<int:pk>/fora-fram/",
-                self.admin_site.admin_view(self.carry_forward_view),
-                name="bodies_mandateperiod_carry_forward",
-            ),
-            path(
-                "<int:pk>/besluta/",
-                self.admin_site.admin_view(self.mark_decided_view),
-                name="bodies_mandateperiod_mark_decided",
-            ),
-        ]
-        return own + super().get_urls()
+        def own(route, view, name):
+            return path(
+                route, self.admin_site.admin_view(view), name=f"bodies_mandateperiod_{name}"
+            )
+
+        return [
+            own("<int:pk>/fora-fram/", self.carry_forward_view, "carry_forward"),
+            own("<int:pk>/besluta/", self.mark_decided_view, "mark_decided"),
+            own("<int:pk>/las/", self.lock_view, "lock"),
+            own("<int:pk>/las-upp/", self.unlock_view, "unlock"),
+            own("<int:pk>/andringar/<int:change_set>/", self.change_set_view, "change_set"),
+        ] + super().get_urls()
 
     def carry_forward_view(self, request, pk):
         """Create the next period from this one: one transaction, nothing on error."""
         period = get_object_or_404(MandatePeriod, pk=pk)
-        if not self.has_add_permission(request):
+        # Everything a carry forward creates: the period, bodies, rules, member
+        # organisations, seats and (on request) appointments.
+        creates = [
+            f"{app}.add_{model}"
+            for app, model in [
+                ("bodies", "mandateperiod"),
+                ("bodies", "body"),
+                ("bodies", "compositionrule"),
+                ("bodies", "membership"),
+                ("bodies", "seat"),
+                ("members", "appointment"),
+            ]
+        ]
+        if not request.user.has_perms(creates):
             raise PermissionDenied
         start, end = services.next_period_dates(period)
         name = f"{start.year}–{end.year}"
@@ -274,7 +328,7 @@ class MandatePeriodAdmin(StructureImportMixin, admin.ModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                new = services.carry_forward(period, **form.cleaned_data)
+                new = services.carry_forward(period, **form.cleaned_data, actor=request.user)
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
@@ -301,17 +355,64 @@ class MandatePeriodAdmin(StructureImportMixin, admin.ModelAdmin):
         form = MarkDecidedForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             period.mark_decided(
-                form.cleaned_data["decision_reference"], form.cleaned_data["decided_on"]
+                form.cleaned_data["decision_reference"],
+                form.cleaned_data["decided_on"],
+                actor=request.user,
             )
             self.message_user(
                 request,
                 gettext("%(period)s är nu beslutad.") % {"period": period.name},
                 messages.SUCCESS,
             )
-            return HttpResponseRedirect(
-                reverse("admin:bodies_mandateperiod_change", args=[period.pk])
-            )
+            return self.back_to(period)
         return self.period_form(request, period, form, _("Markera %(period)s som beslutad"))
+
+    def lock_view(self, request, pk):
+        """Lock the period: from now on only the registry secretary changes it."""
+        return self.lock_or_unlock(request, pk, LockForm, lock=True)
+
+    def unlock_view(self, request, pk):
+        """Open a locked period again, with a reason that the history keeps."""
+        return self.lock_or_unlock(request, pk, UnlockForm, lock=False)
+
+    def lock_or_unlock(self, request, pk, form_class, lock):
+        period = get_object_or_404(MandatePeriod, pk=pk)
+        if not request.user.has_perm("bodies.lock_period", period):
+            raise PermissionDenied
+        if period.is_locked == lock:
+            return self.back_to(period)
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            if lock:
+                period.lock(actor=request.user, reason=reason)
+                done = gettext("%(period)s är låst.")
+            else:
+                period.unlock(actor=request.user, reason=reason)
+                done = gettext("%(period)s är upplåst.")
+            self.message_user(request, done % {"period": period.name}, messages.SUCCESS)
+            return self.back_to(period)
+        title = _("Lås %(period)s") if lock else _("Lås upp %(period)s")
+        return self.period_form(request, period, form, title)
+
+    def change_set_view(self, request, pk, change_set):
+        """One change set of the period: who, when, why, and every object it touched."""
+        period = get_object_or_404(MandatePeriod, pk=pk)
+        change = get_object_or_404(ChangeSet.objects.select_related("actor"), pk=change_set)
+        if change.period_id != period.pk or not self.has_view_permission(request, period):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": period,
+            "title": str(change),
+            "change": change,
+            "touched": change.touched(),
+        }
+        return TemplateResponse(request, "admin/bodies/mandateperiod/change_set.html", context)
+
+    def back_to(self, period):
+        return HttpResponseRedirect(reverse("admin:bodies_mandateperiod_change", args=[period.pk]))
 
     def period_form(self, request, period, form, title):
         context = {
@@ -324,14 +425,14 @@ class MandatePeriodAdmin(StructureImportMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/bodies/mandateperiod/period_form.html", context)
 
 
-class CompositionRuleInline(admin.TabularInline):
+class CompositionRuleInline(RegistryInline, admin.TabularInline):
     model = CompositionRule
     fields = ("organisation", "ordinary", "substitutes")
     autocomplete_fields = ("organisation",)
     extra = 0
 
 
-class SeatInline(admin.TabularInline):
+class SeatInline(RegistryInline, admin.TabularInline):
     """The body's seats; people are appointed on each seat's own page (no nested inlines)."""
 
     model = Seat
@@ -400,7 +501,7 @@ class SeatInline(admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(PrefetchingChangeListMixin, DraggableMPTTAdmin):
+class BodyAdmin(PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
     # The composition comes before the wide text columns so that it stays in view.
     list_display = (
         "tree_actions",
@@ -477,9 +578,40 @@ class BodyAdmin(PrefetchingChangeListMixin, DraggableMPTTAdmin):
                 initial["period"] = period.pk
         return initial
 
+    def period_of(self, obj):
+        return obj.period
+
+    def choosable(self, request, queryset, field):
+        """A meeting secretary picks a meeting's body among their own, in open periods;
+        any body may be the one an agenda item reports on."""
+        roles = self.roles(request)
+        if not roles.is_meeting_secretary:
+            return queryset.none()
+        if field is not None and field.name == "reports_on":
+            return queryset
+        return queryset.filter(pk__in=roles.body_ids).filter(open_periods_q("period__"))
+
+    def save_model(self, request, obj, form, change):
+        if change and obj.pk:
+            # A reverted version carries the tree fields of its day; the tree is
+            # where it is now, and mptt moves the body if the parent differs.
+            current = Body.objects.get(pk=obj.pk)
+            for name in ("lft", "rght", "tree_id", "level"):
+                setattr(obj, name, getattr(current, name))
+            obj._mptt_cached_fields["parent"] = current.parent_id
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.member_organisations.set(form.cleaned_data["members"])
+        # One membership at a time, not .set(): each gets its historical record.
+        body = form.instance
+        chosen = set(form.cleaned_data["members"])
+        for membership in body.memberships.select_related("organisation"):
+            if membership.organisation not in chosen:
+                membership.delete()
+            chosen.discard(membership.organisation)
+        for organisation in chosen:
+            Membership.objects.create(body=body, organisation=organisation)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -636,7 +768,7 @@ class BodyAdmin(PrefetchingChangeListMixin, DraggableMPTTAdmin):
         return HttpResponse("FAIL, " + message)
 
 
-class SeatAppointmentInline(admin.TabularInline):
+class SeatAppointmentInline(RegistryInline, admin.TabularInline):
     model = Appointment
     formset = AppointmentInlineFormSet
     fields = ("person", "start", "end", "appointed_by", "note")
@@ -644,11 +776,23 @@ class SeatAppointmentInline(admin.TabularInline):
     extra = 1
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person")
+        return super().get_queryset(request).select_related("person", "seat__body__period")
+
+    def refused_delete_message(self, appointment):
+        return ended_appointment_message(appointment)
+
+
+def ended_appointment_message(appointment):
+    if appointment.has_ended:
+        return gettext(
+            "Uppdraget %(appointment)s har avslutats och är historik: rätta det i stället "
+            "för att ta bort det."
+        ) % {"appointment": appointment}
+    return gettext("Du får inte ta bort %(row)s.") % {"row": appointment}
 
 
 @admin.register(Seat)
-class SeatAdmin(PrefetchingChangeListMixin, admin.ModelAdmin):
+class SeatAdmin(PrefetchingChangeListMixin, RegistryAdmin):
     form = SeatForm
     list_display = ("__str__", "body", "organisation", "role", "position", "holders")
     list_filter = (
@@ -675,10 +819,31 @@ class SeatAdmin(PrefetchingChangeListMixin, admin.ModelAdmin):
         # A seat stays in its body: its appointments belong to that body's period.
         first = ("body_link",) if obj else ("body",)
         fields = (*first, "organisation", "role", "position", "backs", "office_label", "order")
-        return [(None, {"fields": fields})]
+        return self.with_change_reason(request, obj, [(None, {"fields": fields})])
 
     def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not self.roles(request).registry_secretary:
+            # An organisation editor changes who holds the seat, not the seat itself.
+            return (
+                "body_link",
+                "organisation",
+                "role",
+                "position",
+                "backs",
+                "office_label",
+                "order",
+            )
         return ("body_link",) if obj else ()
+
+    def scope(self, request, queryset):
+        """The seats of the editor's organisations in open periods."""
+        return queryset.filter(
+            open_periods_q("body__period__"),
+            organisation__in=self.roles(request).organisation_ids,
+        )
+
+    def period_of(self, obj):
+        return obj.body.period
 
     @admin.display(description=_("organ"))
     def body_link(self, seat):
@@ -693,7 +858,8 @@ class SeatAdmin(PrefetchingChangeListMixin, admin.ModelAdmin):
         plain_save = not any(
             key in request.POST for key in ("_continue", "_addanother", "_saveasnew", "_popup")
         )
-        if plain_save and isinstance(response, HttpResponseRedirect) and obj.body_id:
+        may_see_body = request.user.has_perm("bodies.view_body", obj.body)
+        if plain_save and may_see_body and isinstance(response, HttpResponseRedirect):
             return HttpResponseRedirect(reverse("admin:bodies_body_change", args=[obj.body_id]))
         return response
 
@@ -706,7 +872,7 @@ class SeatAdmin(PrefetchingChangeListMixin, admin.ModelAdmin):
 
 
 @admin.register(CompositionRule)
-class CompositionRuleAdmin(admin.ModelAdmin):
+class CompositionRuleAdmin(RegistryAdmin):
     list_display = ("body", "organisation", "ordinary", "substitutes")
     list_select_related = ("body__period", "organisation")
     list_filter = (

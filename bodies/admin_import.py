@@ -21,7 +21,8 @@ from bodies.structure_file import StructureFileError
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
-# Everything an import may create or change; the secretary needs to be allowed all of it.
+# Everything an import may create or change; the user must be allowed all of it by the
+# rules (bodies/rules.py: the registry secretary's).
 REQUIRED_PERMISSIONS = [
     f"{app}.{action}_{model}"
     for app, model in [
@@ -29,6 +30,7 @@ REQUIRED_PERMISSIONS = [
         ("bodies", "organisation"),
         ("bodies", "mandateperiod"),
         ("bodies", "body"),
+        ("bodies", "membership"),
         ("bodies", "compositionrule"),
         ("bodies", "seat"),
         ("members", "party"),

@@ -104,3 +104,26 @@ class MarkDecidedForm(forms.Form):
         help_text=_("T.ex. ”Regionala samverkansrådet 2026-10-15 § 4”."),
     )
     decided_on = forms.DateField(label=_("Beslutsdatum"))
+
+
+class LockForm(forms.Form):
+    """Locking a period: after this only the registry secretary changes it."""
+
+    reason = forms.CharField(
+        label=_("Anledning"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Frivilligt, t.ex. ”Perioden är slut och granskad”."),
+    )
+
+
+class UnlockForm(forms.Form):
+    """Unlocking a period needs a reason: the history keeps it."""
+
+    reason = forms.CharField(
+        label=_("Anledning"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Varför perioden öppnas för ändringar igen; sparas i historiken."),
+    )

@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
+from bodies.history import ChangeSet, RegistryHistory, change_set
+from bodies.rights import open_periods_q
+
+__all__ = ["ChangeSet"]  # defined in bodies.history, a model of this app
+
 
 class CountyPart(models.Model):
     """A geographic part of the county (länsdel), e.g. Norra länsdelen."""
@@ -21,6 +26,8 @@ class CountyPart(models.Model):
     slug = models.SlugField(_("kortnamn i adress"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
+
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["order", "name"]
@@ -64,6 +71,8 @@ class Organisation(models.Model):
     )
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
+    history = RegistryHistory()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -99,6 +108,10 @@ class Organisation(models.Model):
 
 
 class MandatePeriodQuerySet(models.QuerySet):
+    def open(self):
+        """Periods open for editing: not locked and not ended."""
+        return self.filter(open_periods_q())
+
     def decided(self):
         return self.filter(status=MandatePeriod.Status.DECIDED)
 
@@ -128,9 +141,17 @@ class MandatePeriod(models.Model):
     )
     decision_reference = models.CharField(_("beslutsreferens"), max_length=200, blank=True)
     decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    locked_at = models.DateTimeField(
+        _("låst sedan"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("En låst period kan bara ändras av registersekreteraren."),
+    )
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = MandatePeriodQuerySet.as_manager()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["start"]
@@ -154,14 +175,49 @@ class MandatePeriod(models.Model):
     def is_proposed(self):
         return self.status == self.Status.PROPOSED
 
-    def mark_decided(self, reference, on):
+    def mark_decided(self, reference, on, actor=None, reason=""):
         """Turn a proposal into the decided structure; only a decision makes it current."""
         if not reference or not on:
             raise ValidationError(_("Ange beslutsreferens och beslutsdatum."))
-        self.status = self.Status.DECIDED
-        self.decision_reference = reference
-        self.decided_on = on
-        self.save(update_fields=["status", "decision_reference", "decided_on", "updated_at"])
+        with change_set(actor, ChangeSet.Kind.MARK_DECIDED, reason or reference, self):
+            self.status = self.Status.DECIDED
+            self.decision_reference = reference
+            self.decided_on = on
+            self.save(update_fields=["status", "decision_reference", "decided_on", "updated_at"])
+
+    @property
+    def is_locked(self):
+        return self.locked_at is not None
+
+    @property
+    def is_open(self):
+        """Open for editing by organisation editors and meeting secretaries."""
+        return not self.is_locked and not self.has_ended
+
+    def get_editing_status_display(self):
+        if self.is_locked:
+            return gettext("Låst")
+        if self.has_ended:
+            return gettext("Avslutad")
+        return gettext("Öppen")
+
+    def lock(self, actor=None, reason=""):
+        """Close the period to everyone but the registry secretary (one change set)."""
+        if self.is_locked:
+            raise ValidationError(_("Perioden är redan låst."))
+        with change_set(actor, ChangeSet.Kind.LOCK, reason, self):
+            self.locked_at = timezone.now()
+            self.save(update_fields=["locked_at", "updated_at"])
+
+    def unlock(self, actor=None, reason=""):
+        """Open a locked period again; the reason is required and kept in the history."""
+        if not self.is_locked:
+            raise ValidationError(_("Perioden är inte låst."))
+        if not reason.strip():
+            raise ValidationError(_("Ange varför perioden låses upp."))
+        with change_set(actor, ChangeSet.Kind.UNLOCK, reason, self):
+            self.locked_at = None
+            self.save(update_fields=["locked_at", "updated_at"])
 
     def contains(self, day):
         return self.start <= day <= self.end
@@ -341,7 +397,15 @@ class Body(MPTTModel):
     )
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
+    # mptt's tree fields, declared here (as mptt would add them) so that the history
+    # keeps the tree position too: django-simple-history copies only declared fields.
+    lft = models.PositiveIntegerField(editable=False)
+    rght = models.PositiveIntegerField(editable=False)
+    tree_id = models.PositiveIntegerField(db_index=True, editable=False)
+    level = models.PositiveIntegerField(editable=False)
+
     objects = BodyQuerySet.as_manager()
+    history = RegistryHistory()
 
     class Meta:
         verbose_name = _("organ")
@@ -377,8 +441,13 @@ class Body(MPTTModel):
     def display_name(self):
         return self.short_name or self.name
 
+    # Addresses under /perioder/<period>/ that are pages of their own, not bodies.
+    RESERVED_SLUGS = {"andringar"}
+
     def clean(self):
         errors = {}
+        if self.slug in self.RESERVED_SLUGS:
+            errors["slug"] = _("Adressen är upptagen av en annan sida; välj en annan.")
         if self.parent_id and self.period_id and self.parent.period_id != self.period_id:
             errors["parent"] = _(
                 "Ett organ kan bara rapportera till ett organ i samma mandatperiod."
@@ -539,6 +608,8 @@ class Membership(models.Model):
         related_name="memberships",
     )
 
+    history = RegistryHistory()
+
     class Meta:
         # The table the many-to-many field had before it got this model (migration 0004).
         db_table = "bodies_body_member_organisations"
@@ -567,6 +638,8 @@ class CompositionRule(models.Model):
     )
     ordinary = models.PositiveSmallIntegerField(_("ordinarie ledamöter"), default=1)
     substitutes = models.PositiveSmallIntegerField(pgettext_lazy("count", "ersättare"), default=0)
+
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["body", "organisation__name"]
@@ -664,6 +737,7 @@ class Seat(models.Model):
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = SeatQuerySet.as_manager()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["body", "organisation__name", "order", "pk"]

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
-from bodies.models import Body, CompositionRule, MandatePeriod, Seat
+from bodies.history import ChangeSet, change_set
+from bodies.models import Body, CompositionRule, MandatePeriod, Membership, Seat
 
 
 def next_period_dates(period):
@@ -17,7 +18,9 @@ def next_period_dates(period):
 
 
 @transaction.atomic
-def carry_forward(period, *, name, slug, start=None, end=None, with_appointments=False):
+def carry_forward(
+    period, *, name, slug, start=None, end=None, with_appointments=False, actor=None, reason=""
+):
     """Create the next mandate period as a proposal with a copy of ``period``'s structure.
 
     Every body is copied with its place in the tree, support link, purpose, rules,
@@ -25,7 +28,16 @@ def carry_forward(period, *, name, slug, start=None, end=None, with_appointments
     periods can be compared. Appointments are copied only on request, and then only
     those still running when ``period`` ends, re-dated to start with the new period.
     Runs in one transaction: any validation error leaves the database untouched.
+    Everything written is one change set of ``actor``, found from the new period.
     """
+    reason = reason or gettext("Ny period från %(period)s.") % {"period": period.name}
+    with change_set(actor, ChangeSet.Kind.CARRY_FORWARD, reason) as change:
+        new_period = _carry_forward(period, name, slug, start, end, with_appointments)
+        change.period = new_period
+    return new_period
+
+
+def _carry_forward(period, name, slug, start, end, with_appointments):
     from members.models import Appointment
 
     default_start, default_end = next_period_dates(period)
@@ -56,7 +68,9 @@ def carry_forward(period, *, name, slug, start=None, end=None, with_appointments
             **_fields(original, Body, exclude={"period", "parent", "predecessor", "supports"}),
         )
         bodies[original.pk] = _save(copy)
-        copy.member_organisations.set(original.member_organisations.all())
+        # One by one, not .set(): each membership gets its historical record.
+        for organisation in original.member_organisations.all():
+            _save(Membership(body=copy, organisation=organisation))
         for rule in original.rules.all():
             _save(CompositionRule(body=copy, **_fields(rule, CompositionRule, exclude={"body"})))
     seats = {}

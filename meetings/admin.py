@@ -16,7 +16,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bodies.admin_rights import RegistryAdmin, RegistryInline
 from bodies.models import Body
+from bodies.rights import open_periods_q
 from meetings.models import Adjuster, AgendaItem, Attachment, Attendance, Meeting, ReportingDuty
 
 WARNING_FLAGS = {
@@ -42,7 +44,7 @@ class AttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AgendaItemInline(admin.StackedInline):
+class AgendaItemInline(RegistryInline, admin.StackedInline):
     model = AgendaItem
     extra = 0
     fields = (("number", "title"), "presenters", "text", "decision", "reports_on")
@@ -64,7 +66,7 @@ class AttendanceForm(forms.ModelForm):
         return super().has_changed() or bool(self.initial.get("person"))
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(RegistryInline, admin.TabularInline):
     model = Attendance
     form = AttendanceForm
     fk_name = "meeting"
@@ -75,7 +77,7 @@ class AttendanceInline(admin.TabularInline):
         return len(roster_initial(request, obj)) + 3
 
 
-class AdjusterInline(admin.TabularInline):
+class AdjusterInline(RegistryInline, admin.TabularInline):
     model = Adjuster
     autocomplete_fields = ("person",)
     extra = 2
@@ -104,8 +106,9 @@ def roster_initial(request, obj):
         if obj is not None and obj.pk and not obj.attendances.exists():
             meeting = obj
         elif obj is None and request.GET.get("body", "").isdigit():
-            body = Body.objects.filter(pk=request.GET["body"]).first()
-            if body:
+            body = Body.objects.filter(pk=request.GET["body"]).select_related("period").first()
+            # Only for a body whose meetings the user keeps: the roster names people.
+            if body and request.user.has_perm("meetings.add_meeting", Meeting(body=body)):
                 day = roster_day(request, None)
                 start = datetime.datetime.combine(
                     day, datetime.time(9), timezone.get_current_timezone()
@@ -126,7 +129,7 @@ def roster_initial(request, obj):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(RegistryAdmin):
     list_display = ("__str__", "body_link", "status", "place", "has_minutes", "warning_labels")
     list_filter = (AttentionFilter, "status", "body__period")
     list_select_related = ("body__period",)
@@ -149,12 +152,20 @@ class MeetingAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.fieldsets
-        return ((_("Att kontrollera"), {"fields": ("warnings_display", "public_link")}),) + (
-            self.fieldsets
-        )
+        checks = (_("Att kontrollera"), {"fields": ("warnings_display", "public_link")})
+        return self.with_change_reason(request, obj, [checks, *self.fieldsets])
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_warning_flags()
+
+    def scope(self, request, queryset):
+        """Meetings of the meeting secretary's bodies, in open periods."""
+        return queryset.filter(
+            open_periods_q("body__period__"), body__in=self.roles(request).body_ids
+        )
+
+    def period_of(self, obj):
+        return obj.body.period
 
     def get_changeform_initial_data(self, request):
         """A meeting started from a body page: the body, and 09.00–12.00 on the day."""
@@ -223,19 +234,28 @@ class MeetingAdmin(admin.ModelAdmin):
         )
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(RegistryInline, admin.TabularInline):
     model = Attachment
     extra = 1
     fields = ("title", "document")
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(RegistryAdmin):
     list_display = ("__str__", "meeting", "has_decision", "reports_on")
     list_select_related = ("meeting__body__period", "reports_on__period")
     search_fields = ("title", "decision", "meeting__body__name")
     autocomplete_fields = ("meeting", "reports_on")
     inlines = (AttachmentInline,)
+
+    def scope(self, request, queryset):
+        return queryset.filter(
+            open_periods_q("meeting__body__period__"),
+            meeting__body__in=self.roles(request).body_ids,
+        )
+
+    def period_of(self, obj):
+        return obj.meeting.body.period
 
     @admin.display(description=_("beslut"), boolean=True)
     def has_decision(self, obj):
@@ -243,7 +263,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingDuty)
-class ReportingDutyAdmin(admin.ModelAdmin):
+class ReportingDutyAdmin(RegistryAdmin):
     list_display = ("body", "reports_to", "times_per_year", "last_report")
     list_select_related = ("body__period", "reports_to__period")
     list_filter = ("body__period",)

@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from bodies.history import RegistryHistory
 from bodies.models import Body, Organisation, Seat
 from members.models import Appointment, Person
 
@@ -261,6 +262,7 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = MeetingQuerySet.as_manager()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["start"]
@@ -465,6 +467,8 @@ class Adjuster(models.Model):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="adjuster_roles"
     )
 
+    history = RegistryHistory()
+
     class Meta:
         # The table the many-to-many field had before it got this model (migration 0003).
         db_table = "meetings_meeting_adjusters"
@@ -506,6 +510,8 @@ class AgendaItem(models.Model):
         ),
     )
 
+    history = RegistryHistory()
+
     class Meta:
         ordering = ["meeting", "number"]
         verbose_name = _("ärende")
@@ -545,6 +551,8 @@ class Attachment(models.Model):
         blank=True,
         max_length=200,
     )
+
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["agenda_item", "pk"]
@@ -653,6 +661,7 @@ class Attendance(models.Model):
     )
 
     objects = AttendanceQuerySet.as_manager()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["meeting", "role", "organisation__name", "person__last_name"]
@@ -810,6 +819,7 @@ class ReportingDuty(models.Model):
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
 
     objects = ReportingDutyQuerySet.as_manager()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["body__name"]

@@ -1,11 +1,16 @@
-"""The secretary's tool for people, parties and appointments."""
+"""The secretary's and the organisation editors' tool for people, parties and appointments."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from bodies.admin import BodyListFilter, PeriodListFilter
+from bodies.admin import BodyListFilter, PeriodListFilter, ended_appointment_message
+from bodies.admin_rights import RegistryAdmin, RegistryInline, RightsMixin
+from bodies.rights import forget_roles, open_periods_q
 from members.forms import AppointmentInlineFormSet
-from members.models import Appointment, Party, Person
+from members.models import Appointment, Party, Person, UserRoles
 
 
 class AppointmentPeriodListFilter(PeriodListFilter):
@@ -17,13 +22,16 @@ class AppointmentBodyListFilter(BodyListFilter):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(RegistryAdmin):
     list_display = ("abbreviation", "name", "order")
     list_editable = ("order",)
     search_fields = ("abbreviation", "name")
 
+    def choosable(self, request, queryset, field):
+        return queryset  # any party may be a person's
 
-class PersonAppointmentInline(admin.TabularInline):
+
+class PersonAppointmentInline(RegistryInline, admin.TabularInline):
     model = Appointment
     formset = AppointmentInlineFormSet
     fields = ("seat", "period", "start", "end", "appointed_by", "note")
@@ -43,9 +51,12 @@ class PersonAppointmentInline(admin.TabularInline):
             .order_by("-start")
         )
 
+    def refused_delete_message(self, appointment):
+        return ended_appointment_message(appointment)
+
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RegistryAdmin):
     list_display = ("full_name", "party", "organisation", "title", "is_published")
     list_display_links = ("full_name",)
     list_filter = ("is_published", "party", ("organisation", admin.RelatedOnlyFieldListFilter))
@@ -66,13 +77,30 @@ class PersonAdmin(admin.ModelAdmin):
         (_("Publicering"), {"fields": ("is_published", "note")}),
     )
 
+    def scope(self, request, queryset):
+        """The people of the editor's organisations."""
+        return queryset.filter(organisation__in=self.roles(request).organisation_ids)
+
+    def choosable(self, request, queryset, field):
+        # A meeting secretary records whoever attended; an editor appoints their own.
+        if self.roles(request).is_meeting_secretary:
+            return queryset
+        return self.scope(request, queryset)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        organisations = self.roles(request).organisation_ids
+        if len(organisations) == 1 and not self.roles(request).registry_secretary:
+            initial.setdefault("organisation", next(iter(organisations)))
+        return initial
+
     @admin.display(description=_("namn"), ordering="last_name")
     def full_name(self, person):
         return f"{person.last_name}, {person.first_name}"
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(RegistryAdmin):
     list_display = ("person", "body", "organisation", "role", "start", "end")
     list_filter = (AppointmentPeriodListFilter, AppointmentBodyListFilter)
     list_select_related = ("person", "seat__body__period", "seat__organisation")
@@ -86,6 +114,16 @@ class AppointmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("person", "seat")
     fields = ("person", "seat", "start", "end", "appointed_by", "note")
 
+    def scope(self, request, queryset):
+        """Appointments to seats the editor's organisations hold, in open periods."""
+        return queryset.filter(
+            open_periods_q("seat__body__period__"),
+            seat__organisation__in=self.roles(request).organisation_ids,
+        )
+
+    def period_of(self, obj):
+        return obj.seat.body.period
+
     @admin.display(description=_("organ"), ordering="seat__body__name")
     def body(self, appointment):
         return appointment.seat.body
@@ -97,3 +135,83 @@ class AppointmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("platstyp"), ordering="seat__role")
     def role(self, appointment):
         return appointment.seat.get_role_display()
+
+
+# Users: the registry secretary gives roles here. Django's permission pickers and
+# groups are gone from the form: they grant nothing (samverkan/auth.py), and showing
+# them would suggest otherwise.
+
+
+class UserRolesInline(RightsMixin, admin.StackedInline):
+    model = UserRoles
+    can_delete = False
+    filter_horizontal = ("organisations", "bodies")
+    verbose_name_plural = _("roller i registret")
+
+    def has_view_permission(self, request, obj=None):
+        return self.roles(request).registry_secretary
+
+    def has_add_permission(self, request, obj=None):
+        return self.roles(request).registry_secretary
+
+    def has_change_permission(self, request, obj=None):
+        return self.roles(request).registry_secretary
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "bodies":
+            kwargs["queryset"] = db_field.remote_field.model.objects.select_related("period")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(User)
+class RegistryUserAdmin(RightsMixin, UserAdmin):
+    inlines = (UserRolesInline,)
+    list_display = ("username", "first_name", "last_name", "email", "is_staff", "is_superuser")
+    list_filter = ("is_staff", "is_superuser", "is_active")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personuppgifter"), {"fields": ("first_name", "last_name", "email")}),
+        (
+            _("Behörighet"),
+            {
+                "fields": ("is_active", "is_staff", "is_superuser"),
+                "description": _(
+                    "Rättigheterna i registret kommer från rollerna nedan. En superanvändare "
+                    "är registersekreterare. Personalstatus behövs för att logga in; den "
+                    "sätts när en roll ges."
+                ),
+            },
+        ),
+        (_("Datum"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    # Users and roles are the registry secretary's (auth.* rules in members/rules.py).
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("auth.view_user", obj)
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("auth.view_user")
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("auth.add_user")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("auth.change_user", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("auth.delete_user", obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        forget_roles(user)
+        if not user.is_staff and UserRoles.roles_of(user).has_any:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])

@@ -7,6 +7,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("Ledamöter")
 
     def ready(self):
+        from bodies.rights import register_roles_loader
         from members import changes
+        from members.models import UserRoles
 
         changes.connect()
+        # The roles live here; bodies' rules read them through this loader.
+        register_roles_loader(UserRoles.roles_of)

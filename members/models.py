@@ -1,5 +1,6 @@
 """People, their parties and their appointments to seats."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Value
@@ -9,7 +10,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from bodies.models import Organisation, Seat, casefree_contains
+from bodies.history import RegistryHistory
+from bodies.models import Body, Organisation, Seat, casefree_contains
+from bodies.rights import Roles
 
 
 class Party(models.Model):
@@ -19,6 +22,8 @@ class Party(models.Model):
     name = models.CharField(_("namn"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
+
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["order", "abbreviation"]
@@ -77,6 +82,7 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = PersonQuerySet.as_manager()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -134,6 +140,7 @@ class Appointment(models.Model):
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = AppointmentQuerySet.as_manager()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["start", "pk"]
@@ -196,3 +203,71 @@ class Appointment(models.Model):
     @property
     def effective_end(self):
         return self.end or self.seat.body.period.end
+
+    @property
+    def has_ended(self):
+        """An ended appointment is history: it is corrected, never deleted, by an editor."""
+        return self.end is not None and self.end < timezone.localdate()
+
+
+class UserRoles(models.Model):
+    """The registry roles of one staff account, given by the registry secretary.
+
+    Django's own model permissions grant nothing in this registry (see
+    ``samverkan.auth``): every right in the admin comes from these roles through the
+    rules in ``bodies/rules.py``, ``members/rules.py`` and ``meetings/rules.py``.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        related_name="registry_roles",
+    )
+    registry_secretary = models.BooleanField(
+        _("registersekreterare"),
+        default=False,
+        help_text=_(
+            "Får ändra allt: perioder, strukturen, nya perioder, inläsningar, användare och "
+            "roller, låsa och låsa upp perioder."
+        ),
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("organisationsredaktör för"),
+        related_name="editor_roles",
+        blank=True,
+        help_text=_(
+            "Får ändra organisationernas personer och uppdragen på platser som "
+            "organisationerna har, i perioder som är öppna."
+        ),
+    )
+    bodies = models.ManyToManyField(
+        Body,
+        verbose_name=_("mötessekreterare för"),
+        related_name="meeting_secretary_roles",
+        blank=True,
+        help_text=_(
+            "Får ändra organens möten, dagordningar, närvaro, justerare, bilagor och "
+            "protokoll, i perioder som är öppna."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("roller")
+        verbose_name_plural = _("roller")
+
+    def __str__(self):
+        return gettext("Roller för %(user)s") % {"user": self.user.get_username()}
+
+    @classmethod
+    def roles_of(cls, user) -> Roles:
+        """The user's roles in two queries (the loader ``bodies.rights`` calls)."""
+        row = cls.objects.filter(user=user).first()
+        if row is None:
+            return Roles()
+        return Roles(
+            registry_secretary=row.registry_secretary,
+            organisation_ids=frozenset(row.organisations.values_list("pk", flat=True)),
+            body_ids=frozenset(row.bodies.values_list("pk", flat=True)),
+        )

@@ -1,13 +1,21 @@
 """Public pages about people and organisations."""
 
+import datetime
+
+from django import forms
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from bodies.models import Organisation, Seat
+from bodies.models import MandatePeriod, Organisation, Seat
 from members.models import Person
+from members.period_changes import PeriodChanges, latest_changes
 
 
 def person(request, slug):
@@ -77,3 +85,104 @@ def organisation(request, slug):
             ],
         },
     )
+
+
+class ChangesSpanForm(forms.Form):
+    """The time span of a period's changes page: ``?fran=2024-01-01&till=2024-12-31``."""
+
+    fran = forms.DateField(label=_("Från och med"), required=False)
+    till = forms.DateField(label=_("Till och med"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("fran"), data.get("till")
+        if start and end and end < start:
+            raise forms.ValidationError(_("Slutdagen ligger före startdagen."))
+        return data
+
+
+CHANGES_DEFAULT_DAYS = 90
+CHANGES_PER_PAGE = 50
+
+
+def period_changes(request, slug):
+    """What changed in a period (bodies, seats, appointments) in a time span, from the
+    history. The last 90 days unless asked; 50 changes a page."""
+    period = get_object_or_404(MandatePeriod, slug=slug)
+    today = timezone.localdate()
+    start, end = today - datetime.timedelta(days=CHANGES_DEFAULT_DAYS), today
+    asked = {key: request.GET[key] for key in ("fran", "till") if request.GET.get(key)}
+    form = ChangesSpanForm(asked or None, initial={"fran": start, "till": end})
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["fran"] or start
+        end = form.cleaned_data["till"] or end
+    changes = PeriodChanges(period, _local_midnight(start), _local_midnight(end, days=1))
+    page = Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "members/period_changes.html",
+        {
+            "period": period,
+            "form": form,
+            "start": start,
+            "end": end,
+            "page": page,
+            "query": query.urlencode(),
+            "breadcrumbs": [
+                (reverse("bodies:start"), gettext("Start")),
+                (reverse("bodies:periods"), gettext("Mandatperioder")),
+                (period.get_absolute_url(), period.name),
+            ],
+        },
+    )
+
+
+def _local_midnight(day, days=0):
+    """The start of the day (plus some days) in the site's time zone, as an aware time."""
+    moment = datetime.datetime.combine(day + datetime.timedelta(days=days), datetime.time())
+    return timezone.make_aware(moment)
+
+
+class PeriodChangesFeed(Feed):
+    """The newest changes of a period as an Atom feed."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug):
+        return get_object_or_404(MandatePeriod, slug=slug)
+
+    def title(self, period):
+        return gettext("Ändringar i samverkansstrukturen %(period)s") % {"period": period.name}
+
+    def link(self, period):
+        return reverse("members:period_changes", args=[period.slug])
+
+    def subtitle(self, period):
+        return gettext("Organ, platser och uppdrag som har ändrats, det senaste först.")
+
+    def items(self, period):
+        return latest_changes(period)
+
+    def item_title(self, change):
+        return f"{change.action_label}: {change.title}"
+
+    def item_description(self, change):
+        if change.fields:
+            return gettext("Ändrat: %(fields)s.") % {"fields": ", ".join(change.fields)}
+        return change.action_label
+
+    def item_link(self, change):
+        return change.url
+
+    def item_guid(self, change):
+        return f"{change.kind}-{change.history_id}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, change):
+        return change.when
+
+    def item_updateddate(self, change):
+        return change.when

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "mptt",
+    "simple_history",
+    # Loads bodies/rules.py, members/rules.py and meetings/rules.py.
+    "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -105,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Gives every historical record the user of the request.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -220,7 +225,10 @@ AUTHENTICATION_BACKENDS = [
     # First, as django-axes asks: refuses locked-out user names before any password check.
     "axes.backends.AxesStandaloneBackend",
     *(["samverkan.signin.StaffOIDCBackend"] if OIDC_ENABLED else []),
-    "django.contrib.auth.backends.ModelBackend",
+    # Rights come from the registry's roles and rules only: the rules answer every
+    # permission question, the sign-in backends none (samverkan/auth.py).
+    "rules.permissions.ObjectPermissionBackend",
+    "samverkan.auth.PasswordOnlyBackend",
 ]
 
 # Optional second factor (django-otp, an authenticator app): staff who set one up must

@@ -26,6 +26,9 @@ from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from bodies.rights import roles_of
+from samverkan.auth import NoModelPermissions
+
 logger = logging.getLogger(__name__)
 
 
@@ -66,7 +69,7 @@ def second_factor_required(user):
         return False
     if confirmed_device(user) is not None:
         return True
-    return settings.OTP_REQUIRED_FOR_REGISTRY_SECRETARY and user.is_superuser
+    return settings.OTP_REQUIRED_FOR_REGISTRY_SECRETARY and roles_of(user).registry_secretary
 
 
 def confirmed_device(user):
@@ -114,7 +117,7 @@ class AdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
         return cleaned
 
 
-class StaffOIDCBackend(OIDCAuthenticationBackend):
+class StaffOIDCBackend(NoModelPermissions, OIDCAuthenticationBackend):
     """Signs in existing, active staff by the e-mail address the provider vouches for.
 
     Nobody is created and nothing about a user is changed: the registry secretary

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils import translation
 
 from tests import factories, snapshot
@@ -41,7 +42,12 @@ def orebro_snapshot(django_db_setup, django_db_blocker):
     that needs the data gets the rows back from this copy (a fraction of a second).
     The files themselves are tested in test_load_structure and test_meeting_loader.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
+    # No history while loading: the snapshot leaves it out anyway (tests/snapshot.py).
+    with (
+        django_db_blocker.unblock(),
+        override_settings(SIMPLE_HISTORY_ENABLED=False),
+        transaction.atomic(),
+    ):
         call_command("load_structure", "fixtures/orebro.toml", verbosity=0)
         structure = snapshot.rows(("bodies", "members"))
         call_command("load_meetings", "fixtures/orebro-meetings.toml", verbosity=0)
@@ -66,3 +72,22 @@ def orebro_meetings(db, orebro_snapshot):
 @pytest.fixture
 def make():
     return factories
+
+
+def user_with_roles(username, *, registry_secretary=False, organisations=(), bodies=()):
+    """A staff account with registry roles (members.models.UserRoles)."""
+    from django.contrib.auth import get_user_model
+
+    from members.models import UserRoles
+
+    user = get_user_model().objects.create_user(username, password="hemligt-123", is_staff=True)
+    roles = UserRoles.objects.create(user=user, registry_secretary=registry_secretary)
+    roles.organisations.set(organisations)
+    roles.bodies.set(bodies)
+    return user
+
+
+@pytest.fixture
+def roles():
+    """Make staff accounts with roles: ``roles("anna", organisations=[nora])``."""
+    return user_with_roles

@@ -1,0 +1,387 @@
+"""The admin's side of the rules: every ModelAdmin and inline asks them, nothing else.
+
+``RegistryAdmin`` (for ModelAdmins) and ``RegistryInline`` (for inlines) answer
+Django's ``has_view/add/change/delete_permission`` from ``user.has_perm(perm, obj)``,
+which the rules in ``bodies/rules.py``, ``members/rules.py`` and ``meetings/rules.py``
+decide. The registry secretary sees everything; for everyone else:
+
+- ``scope(request, queryset)`` is what the changelist shows and the change and delete
+  views find: exactly what they may change (nothing by default);
+- ``choosable(request, queryset, field)`` is what they may pick for a foreign key
+  of another model (``field``), in an autocomplete and in the form's validation
+  alike (by default: the scope);
+- every saved object, inline row and deletion is checked against the rules again
+  with its new values, so a forged POST gets a 403 or a form error, never a save.
+
+History (django-simple-history): the admin's "Historik" page lists every version with
+its changes field by field; only the registry secretary may revert.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from bodies.rights import Roles, roles_of
+
+CHANGE_REASON = "change_reason"
+
+
+def is_autocomplete(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match) and match.url_name == "autocomplete"
+
+
+def autocomplete_source_field(request):
+    """The foreign key an autocomplete request fills in (validated by Django already)."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        return model._meta.get_field(request.GET["field_name"])
+    except (KeyError, LookupError, ValueError):
+        return None
+
+
+def perm_name(opts, action: str) -> str:
+    return f"{opts.app_label}.{get_permission_codename(action, opts)}"
+
+
+def change_reason_field():
+    """The optional reason that the history keeps with a change."""
+    return forms.CharField(
+        label=_("Anledning till ändringen"),
+        required=False,
+        max_length=500,
+        help_text=_("Frivilligt. Sparas i historiken tillsammans med ändringen."),
+    )
+
+
+def with_change_reason(form_class):
+    if CHANGE_REASON in form_class.base_fields:
+        return form_class
+    attrs = {CHANGE_REASON: change_reason_field(), "__module__": form_class.__module__}
+    return type(form_class.__name__, (form_class,), attrs)
+
+
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """Old and new values as a reader writes them: labels of choices, dates, Ja/Nej."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "–"
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return gettext("Ja") if value else gettext("Nej")
+        if hasattr(value, "isoformat"):
+            return formats.localize(timezone.localtime(value) if hasattr(value, "hour") else value)
+        return value
+
+
+class RightsMixin:
+    """What ModelAdmins and inlines share: permissions from the rules, scoped choices."""
+
+    def roles(self, request) -> Roles:
+        return roles_of(request.user)
+
+    def has_perm(self, request, action: str, obj=None) -> bool:
+        return request.user.has_perm(perm_name(self.opts, action), obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not self.roles(request).registry_secretary and "queryset" not in kwargs:
+            target = self.admin_site._registry.get(db_field.remote_field.model)
+            if isinstance(target, RegistryAdmin):
+                kwargs["queryset"] = target.choosable(
+                    request, db_field.remote_field.model._default_manager.all(), db_field
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RegistryAdmin(RightsMixin, SimpleHistoryAdmin):
+    """A ModelAdmin of the registry: rights from the rules, history with reasons."""
+
+    object_history_template = "admin/registry/object_history.html"
+    object_history_form_template = "admin/registry/object_history_form.html"
+    history_list_per_page = 50
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.form = with_change_reason(self.form)
+
+    # Rights
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None and is_autocomplete(request):
+            return self.roles(request).has_any
+        return self.has_perm(request, "view", obj) or self.has_perm(request, "change", obj)
+
+    def has_add_permission(self, request):
+        return self.has_perm(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_perm(request, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_perm(request, "delete", obj)
+
+    def has_module_permission(self, request):
+        return any(self.has_perm(request, action) for action in ("view", "add", "change", "delete"))
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.roles(request).registry_secretary:
+            return queryset
+        if is_autocomplete(request):
+            return self.choosable(request, queryset, autocomplete_source_field(request))
+        return self.scope(request, queryset)
+
+    def get_object(self, request, object_id, from_field=None):
+        """An object outside the user's scope answers 403, not "does not exist"."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not self.roles(request).registry_secretary:
+            field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+            try:
+                exists = self.model._default_manager.filter(
+                    **{field.name: field.to_python(object_id)}
+                ).exists()
+            except (ValidationError, ValueError):
+                exists = False
+            if exists:
+                raise PermissionDenied
+        return obj
+
+    def scope(self, request, queryset):
+        """What someone who is not registry secretary may see and change here."""
+        return queryset.none()
+
+    def choosable(self, request, queryset, field):
+        """What someone who is not registry secretary may choose for ``field``."""
+        return self.scope(request, queryset)
+
+    def save_model(self, request, obj, form, change):
+        # The rules again, on the new values: a seat changed to another organisation's,
+        # a person moved out of the editor's organisations …
+        if not self.has_perm(request, "change" if change else "add", obj):
+            raise PermissionDenied
+        reverting = getattr(request, "_revert_reason", "")
+        if change and not form.has_changed() and not reverting:
+            return  # nothing to record
+        reason = form.cleaned_data.get(CHANGE_REASON) or reverting
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        if not self.has_delete_permission(request, obj):
+            raise PermissionDenied
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        """The "delete selected" action: each object must be deletable by the rules."""
+        if not self.roles(request).registry_secretary:
+            for obj in queryset:
+                if not self.has_delete_permission(request, obj):
+                    raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    def get_fieldsets(self, request, obj=None):
+        return self.with_change_reason(request, obj, super().get_fieldsets(request, obj))
+
+    def with_change_reason(self, request, obj, fieldsets):
+        """The fieldsets, with "Anledning till ändringen" last on a change form.
+
+        Admins that build their own fieldsets pass them through this too.
+        """
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != CHANGE_REASON]})
+            for name, options in fieldsets
+        ]
+        if obj is not None and self.has_change_permission(request, obj):
+            fieldsets.append((_("Ändringen"), {"fields": [CHANGE_REASON]}))
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None and CHANGE_REASON in form.base_fields:
+            del form.base_fields[CHANGE_REASON]  # a new object needs no reason
+        return form
+
+    # The period a change touches: locked or ended periods are for the registry secretary.
+
+    def period_of(self, obj):
+        """The mandate period the object belongs to, if any."""
+        return None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            period = self.period_of(obj) if obj is not None else None
+            if period is not None and not period.is_open:
+                messages.warning(request, period_notice(period))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # History
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # As simple-history does, but without select_related() of nothing (deprecated)
+        # for models without foreign keys: the related objects of every version in
+        # one query, for the diffs.
+        related = [
+            field.name
+            for field in history_manager.model.tracked_fields
+            if isinstance(field, models.ForeignKey)
+        ]
+        return history_manager.filter(**{pk_name: object_id}).select_related(
+            "history_user", "change_set", *related
+        )
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
+
+    def has_view_history_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_change_history_permission(self, request, obj=None):
+        return request.user.has_perm("bodies.revert_history") and self.has_change_permission(
+            request, obj
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A version, with the button to revert to it: saving it is the registry secretary's.
+
+        simple-history itself would save a POST from anyone who may view the history.
+        The revert is a save like any other: the form validates it (``full_clean`` and
+        the constraints) and a refused one shows why.
+        """
+        if request.method == "POST":
+            version = self.model.history.filter(
+                **{self.opts.pk.attname: object_id, "history_id": version_id}
+            ).first()
+            if version is None or not self.has_change_history_permission(request, version.instance):
+                raise PermissionDenied
+            request._revert_reason = gettext("Återställd till versionen från %(when)s.") % {
+                "when": formats.date_format(timezone.localtime(version.history_date), "j F Y H.i")
+            }
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return not self.has_change_history_permission(request, obj)
+
+
+class RegistryInline(RightsMixin):
+    """An inline whose rows are checked against the rules one by one.
+
+    Mix in before ``admin.TabularInline``/``StackedInline``. The rows' model needs
+    rules for view/add/change/delete; the parent must be changeable.
+    """
+
+    def parent_allows(self, request, obj, action="change") -> bool:
+        if obj is None:
+            return True
+        return request.user.has_perm(perm_name(obj._meta, action), obj)
+
+    def has_view_permission(self, request, obj=None):
+        return (
+            self.has_perm(request, "view") or self.has_perm(request, "change")
+        ) and self.parent_allows(request, obj, "view")
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_perm(request, "add") and self.parent_allows(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_perm(request, "change") and self.parent_allows(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_perm(request, "delete") and self.parent_allows(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk and not self.roles(request).registry_secretary:
+            self.keep_current_choices(formset, obj)
+        inline = self
+
+        class CheckedFormSet(formset):
+            def clean(self):
+                super().clean()
+                inline.check_rows(request, self)
+
+        CheckedFormSet.__name__ = formset.__name__
+        return CheckedFormSet
+
+    def keep_current_choices(self, formset, parent):
+        """Let the rows already saved keep their values although they may not be chosen.
+
+        A Nora person's page lists her seat of an ended period too: the row must still
+        validate when she is saved, while ``check_rows`` refuses to change it.
+        """
+        rows = self.model._default_manager.filter(**{formset.fk.name: parent})
+        for name, field in formset.form.base_fields.items():
+            if not isinstance(field, forms.ModelChoiceField) or name == formset.fk.name:
+                continue
+            attname = self.model._meta.get_field(name).attname
+            current = rows.exclude(**{f"{attname}__isnull": True}).values(attname)
+            field.queryset = field.queryset.model._default_manager.filter(
+                models.Q(pk__in=field.queryset.values("pk")) | models.Q(pk__in=current)
+            )
+
+    def check_rows(self, request, formset):
+        """Refuse rows the user may not add, change (before or after) or delete."""
+        if self.roles(request).registry_secretary:
+            return
+        user = request.user
+        model = formset.model
+        originals = model._default_manager.in_bulk(
+            [form.instance.pk for form in formset.initial_forms if form.instance.pk]
+        )
+        problems = []
+        for form in formset.forms:
+            if not hasattr(form, "cleaned_data"):
+                continue
+            original = originals.get(form.instance.pk) if form.instance.pk else None
+            if formset.can_delete and formset._should_delete_form(form):
+                if original is not None and not user.has_perm(
+                    perm_name(model._meta, "delete"), original
+                ):
+                    problems.append(self.refused_delete_message(original))
+            elif original is not None and form.has_changed():
+                if not (
+                    user.has_perm(perm_name(model._meta, "change"), original)
+                    and user.has_perm(perm_name(model._meta, "change"), form.instance)
+                ):
+                    problems.append(gettext("Du får inte ändra %(row)s.") % {"row": original})
+            elif (
+                original is None
+                and form.has_changed()
+                and not user.has_perm(perm_name(model._meta, "add"), form.instance)
+            ):
+                problems.append(gettext("Du får inte lägga till %(row)s.") % {"row": form.instance})
+        if problems:
+            raise ValidationError(problems)
+
+    def refused_delete_message(self, obj) -> str:
+        return gettext("Du får inte ta bort %(row)s.") % {"row": obj}
+
+
+def period_notice(period) -> str:
+    """The banner on change forms of objects in a period closed for editing."""
+    if period.is_locked:
+        return gettext(
+            "Mandatperioden %(period)s är låst sedan %(when)s. Bara registersekreteraren "
+            "kan ändra den, och varje ändring sparas i historiken."
+        ) % {
+            "period": period.name,
+            "when": formats.date_format(timezone.localtime(period.locked_at), "j F Y"),
+        }
+    return gettext(
+        "Mandatperioden %(period)s har avslutats. Bara registersekreteraren kan ändra den, "
+        "och varje ändring sparas i historiken."
+    ) % {"period": period.name}

@@ -1,0 +1,64 @@
+"""Who may change meetings (see bodies/rules.py for how rules are asked).
+
+| model | registry secretary | organisation editor | meeting secretary for Y |
+|---|---|---|---|
+| meetings, agenda items, attendance, adjusters, attachments | all | – | Y's, open periods |
+| reporting duties | all | – | – |
+"""
+
+import rules
+from django.core.exceptions import ObjectDoesNotExist
+
+from bodies.rights import roles_of
+from bodies.rules import is_meeting_secretary, is_registry_secretary
+
+
+def keeps_minutes_of(user, meeting) -> bool:
+    """The meeting is of one of the secretary's bodies, in an open period."""
+    roles = roles_of(user)
+    if meeting is None:
+        return roles.is_meeting_secretary
+    if not getattr(meeting, "body_id", None):
+        return False
+    return meeting.body_id in roles.body_ids and meeting.body.period.is_open
+
+
+@rules.predicate
+def keeps_meeting(user, meeting) -> bool:
+    return keeps_minutes_of(user, meeting)
+
+
+def parent(obj, name):
+    """The object's parent, also the admin's unsaved new meeting or agenda item."""
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+@rules.predicate
+def keeps_meeting_part(user, part) -> bool:
+    """An agenda item, attendance row or adjuster: decided by its meeting."""
+    if part is None:
+        return roles_of(user).is_meeting_secretary
+    meeting = parent(part, "meeting")
+    return meeting is not None and keeps_minutes_of(user, meeting)
+
+
+@rules.predicate
+def keeps_attachment(user, attachment) -> bool:
+    if attachment is None:
+        return roles_of(user).is_meeting_secretary
+    item = parent(attachment, "agenda_item")
+    meeting = parent(item, "meeting") if item is not None else None
+    return meeting is not None and keeps_minutes_of(user, meeting)
+
+
+for action in ("view", "add", "change", "delete"):
+    rules.add_perm(f"meetings.{action}_meeting", is_registry_secretary | keeps_meeting)
+    for model in ("agendaitem", "attendance", "adjuster"):
+        rules.add_perm(f"meetings.{action}_{model}", is_registry_secretary | keeps_meeting_part)
+    rules.add_perm(f"meetings.{action}_attachment", is_registry_secretary | keeps_attachment)
+    rules.add_perm(f"meetings.{action}_reportingduty", is_registry_secretary)
+
+rules.add_perm("meetings", is_registry_secretary | is_meeting_secretary)
