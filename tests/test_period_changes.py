@@ -10,7 +10,7 @@ from django.utils import timezone
 from bodies.models import Seat
 from members.models import Appointment
 from tests import bigdata
-from tests.pages import Page, STAMP_QUERIES, freeze_today
+from tests.pages import STAMP_QUERIES, Page, freeze_today
 
 pytestmark = pytest.mark.django_db
 
