@@ -24,6 +24,10 @@ def _install_change_stamp_triggers(sender, using, **kwargs):
 
 
 def _registry_changed(sender, **kwargs):
+    # Migrations write through historical models (module "__fake__"): the task tables
+    # may not exist yet, and nobody has asked for a PDF of a half-migrated database.
+    if sender.__module__ == "__fake__":
+        return
     if sender._meta.app_label in settings.CHANGE_STAMP_APPS:
         from bodies.pdf_queue import prerender_after_commit
 

@@ -10,14 +10,15 @@ failed, never with data: the body is the same JSON for anyone who asks. 200 when
 pass, 503 otherwise, so a load balancer takes the server out of rotation.
 
 A new check is a function that raises ``Unhealthy`` (or any error) when its part
-does not work, added to ``CHECKS`` — the task queue's check goes here once the
-background workers exist (issue 16).
+does not work, added to ``CHECKS``; it may return a few figures about its part (never
+registry data) for monitoring.
 """
 
 import logging
 import time
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -25,7 +26,9 @@ from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponseNotAllowed, JsonResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django_tasks_db.models import DBTaskResult
 
 HEALTH_PATH = "/healthz"
 
@@ -75,20 +78,35 @@ def migrations() -> None:
         raise Unhealthy(f"{len(pending)} migration(s) not applied: run manage.py migrate")
 
 
-CHECKS: dict[str, Callable[[], None]] = {
+def task_queue() -> dict:
+    """The queue the workers share can be read. How many tasks wait, and since when,
+    is for monitoring to judge (a stopped worker is no reason to take this app server
+    out of rotation: it still serves pages)."""
+    waiting = DBTaskResult.objects.ready()
+    oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    day_ago = timezone.now() - timedelta(days=1)
+    return {
+        "waiting": waiting.count(),
+        "oldest_waiting_seconds": round((timezone.now() - oldest).total_seconds()) if oldest else 0,
+        "failed_last_day": DBTaskResult.objects.failed().filter(finished_at__gte=day_ago).count(),
+    }
+
+
+CHECKS: dict[str, Callable[[], dict | None]] = {
     "database": database,
     "cache": cache_round_trip,
     "media_storage": media_storage,
     "migrations": migrations,
+    "task_queue": task_queue,
 }
 
 
-def run_checks(checks: dict[str, Callable[[], None]]) -> dict[str, dict]:
+def run_checks(checks: dict[str, Callable[[], dict | None]]) -> dict[str, dict]:
     results = {}
     for name, check in checks.items():
         started = time.perf_counter()
         try:
-            check()
+            figures = check()
         except Unhealthy as problem:
             logger.warning("Health check %s failed: %s", name, problem)
             result = {"ok": False, "error": str(problem)}
@@ -98,7 +116,7 @@ def run_checks(checks: dict[str, Callable[[], None]]) -> dict[str, dict]:
             logger.warning("Health check %s failed", name, exc_info=True)
             result = {"ok": False, "error": type(error).__name__}
         else:
-            result = {"ok": True}
+            result = {"ok": True, **(figures or {})}
         result["ms"] = round((time.perf_counter() - started) * 1000, 1)
         results[name] = result
     return results

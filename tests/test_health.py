@@ -4,14 +4,17 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
-PARTS = {"database", "cache", "media_storage", "migrations"}
+PARTS = {"database", "cache", "media_storage", "migrations", "task_queue"}
+QUEUE_FIGURES = {"waiting", "oldest_waiting_seconds", "failed_last_day"}
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +63,7 @@ def test_it_shows_no_data_only_the_state_of_each_part(client, orebro):
 
     assert set(answer) == {"status", "checks"}
     for check in answer["checks"].values():
-        assert set(check) <= {"ok", "error", "ms"}
+        assert set(check) <= {"ok", "error", "ms"} | QUEUE_FIGURES
     assert b"rebro" not in response.content
 
 
@@ -154,3 +157,50 @@ def test_a_database_that_is_down_gives_503(tmp_path):
 def test_only_reading_is_allowed(client):
     assert client.post("/healthz").status_code == 405
     assert client.head("/healthz").status_code == 200
+
+
+def enqueue_task(status, enqueued_at, finished_at=None):
+    from django_tasks_db.models import DBTaskResult
+
+    task = DBTaskResult.objects.create(
+        status=status,
+        finished_at=finished_at,
+        task_path="bodies.pdf_queue.render_pdf",
+        args_kwargs={"args": [], "kwargs": {}},
+        queue_name="default",
+        backend_name="default",
+        priority=0,
+    )
+    DBTaskResult.objects.filter(pk=task.pk).update(enqueued_at=enqueued_at)  # auto_now_add
+
+
+def test_the_task_queue_says_how_many_tasks_wait_since_when_and_how_many_failed(client):
+    now = timezone.now()
+    enqueue_task("READY", now - timedelta(minutes=10))
+    enqueue_task("READY", now - timedelta(minutes=1))
+    enqueue_task("FAILED", now - timedelta(hours=2), finished_at=now - timedelta(hours=2))
+    enqueue_task("FAILED", now - timedelta(days=3), finished_at=now - timedelta(days=3))
+    enqueue_task("SUCCESSFUL", now - timedelta(hours=1), finished_at=now - timedelta(hours=1))
+
+    response, answer = health(client)
+
+    queue = answer["checks"]["task_queue"]
+    assert response.status_code == 200  # waiting tasks are for monitoring to judge
+    assert queue["ok"] is True
+    assert queue["waiting"] == 2
+    assert 590 <= queue["oldest_waiting_seconds"] <= 660
+    assert queue["failed_last_day"] == 1
+
+
+def test_a_task_queue_that_cannot_be_read_gives_503(client):
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    with connection.cursor() as cursor:  # rolled back with the test
+        cursor.execute(f"DROP TABLE {DBTaskResult._meta.db_table}")
+
+    response, answer = health(client)
+
+    assert response.status_code == 503
+    assert answer["checks"]["task_queue"]["ok"] is False
+    assert answer["checks"]["database"]["ok"] is True
