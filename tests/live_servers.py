@@ -15,9 +15,8 @@ from urllib.parse import urljoin
 
 import psycopg
 import requests
-from django.conf import settings
 
-BASE_DIR = Path(settings.BASE_DIR)
+BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
@@ -32,11 +31,9 @@ class Deployment:
     and must see committed data), migrated and loaded with the Örebro structure, and
     the processes started on it; everything is stopped and dropped on exit."""
 
-    def __init__(self, tmp_path, **environment):
-        test_db = settings.DATABASES["default"]
+    def __init__(self, tmp_path, host="127.0.0.1", port=5432, user="postgres", **environment):
         self.name = f"samverkan_live_{os.getpid()}"
-        host, port = test_db["HOST"] or "127.0.0.1", test_db["PORT"] or 5432
-        self.admin_dsn = f"host={host} port={port} user={test_db['USER']} dbname=postgres"
+        self.admin_dsn = f"host={host} port={port} user={user} dbname=postgres"
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "samverkan.settings",
@@ -44,7 +41,7 @@ class Deployment:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
-            "DATABASE_URL": f"postgres://{test_db['USER']}@{host}:{port}/{self.name}",
+            "DATABASE_URL": f"postgres://{user}@{host}:{port}/{self.name}",
             "CACHE_URL": "db://",
             "TASKS_BACKEND": "database",
             "MEDIA_ROOT": str(tmp_path / "media"),
@@ -95,26 +92,12 @@ class Deployment:
         self.processes.append(process)
         return process
 
-    def start_server(self, name):
+    def start_server(self, name, workers=2):
         """A gunicorn app server as in docs/deployment.md; its address once /healthz says 200."""
         port = free_port()
-        process = self._start(
-            name,
-            [
-                BIN / "gunicorn",
-                "samverkan.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--worker-class",
-                "gthread",
-                "--threads",
-                "4",
-                "--timeout",
-                "120",
-            ],
-        )
+        command = f"gunicorn samverkan.wsgi --bind 127.0.0.1:{port} --workers {workers}"
+        options = "--worker-class gthread --threads 4 --timeout 120"
+        process = self._start(name, [BIN / "gunicorn", *f"{command} {options}".split()[1:]])
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -126,6 +109,15 @@ class Deployment:
                 pass
             time.sleep(0.3)
         raise AssertionError(f"{name} did not become healthy")
+
+    def server_pids(self):
+        """The gunicorn worker processes (children of each master), for memory readings."""
+        pids = []
+        for process in self.processes:
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+            if children.exists():
+                pids += [int(pid) for pid in children.read_text().split()]
+        return pids
 
     def start_worker(self, name):
         return self._start(name, [BIN / "python", "manage.py", "db_worker", "--interval", "0.2"])

@@ -5,6 +5,7 @@ other at once, and a PDF is rendered once, by one worker, and served by both."""
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from tests.live_servers import Browser, Deployment, FormValues
@@ -18,7 +19,14 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
     # No PDFs rendered ahead: this test asks for the one it checks.
-    with Deployment(tmp_path_factory.mktemp("deployment"), PDF_PRERENDER="0") as deployment:
+    test_db = settings.DATABASES["default"]
+    with Deployment(
+        tmp_path_factory.mktemp("deployment"),
+        host=test_db["HOST"] or "127.0.0.1",
+        port=test_db["PORT"] or 5432,
+        user=test_db["USER"],
+        PDF_PRERENDER="0",
+    ) as deployment:
         deployment.manage(
             "createsuperuser",
             "--no-input",
