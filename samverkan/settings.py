@@ -298,6 +298,11 @@ SECURE_CSP = {
 # Who publishes the registry: shown in the footer and the accessibility statement.
 SITE_OWNER = os.environ.get("SITE_OWNER", "Region Örebro län")
 SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", "regionkansliet@example.se")
+# The licence of the open data (samverkan/opendata.py), by its URI; CC0 1.0 is the usual
+# choice for Swedish public registers.
+OPEN_DATA_LICENCE = os.environ.get(
+    "OPEN_DATA_LICENCE", "http://creativecommons.org/publicdomain/zero/1.0/"
+)
 
 # One line per record on standard error: JSON when DEBUG is off (LOG_FORMAT=json|text
 # chooses), each with the request id (samverkan/logs.py).

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from samverkan import signin
+from samverkan import opendata, signin
 
 
 def favicon(request):
@@ -27,6 +27,10 @@ urlpatterns += i18n_patterns(
     # catch-all).
     path("admin/tvastegsverifiering/", signin.second_factor, name="second_factor"),
     path("admin/", admin.site.urls),
+    # /oppna-data/, /oppna-data/2023-2026.zip, /oppna-data/dcat.jsonld (DCAT-AP-SE)
+    path("oppna-data/", opendata.page, name="opendata"),
+    path("oppna-data/dcat.jsonld", opendata.dcat, name="opendata_dcat"),
+    path("oppna-data/<slug:slug>.zip", opendata.period_zip, name="opendata_zip"),
     path("", include("members.urls")),
     path("", include("bodies.urls")),
     path("", include("meetings.urls")),
