@@ -160,10 +160,8 @@ class FreeTextPrivacyMixin:
         for obj in objects:
             confirmed.update(self.confirm_names_of(request, obj, names))
         if confirmed:
-            messages.success(
-                request,
-                gettext("Namnen får nu visas: %(names)s.") % {"names": ", ".join(sorted(confirmed))},
-            )
+            names = ", ".join(sorted(confirmed))
+            messages.success(request, gettext("Namnen får nu visas: %(names)s.") % {"names": names})
         else:
             messages.info(request, gettext("Texterna nämnde inga namn som behövde bekräftas."))
 

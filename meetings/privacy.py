@@ -100,13 +100,20 @@ class ScreenedText(models.Model):
         blank=True,
         editable=False,
         help_text=_(
-            "Namn på opublicerade personer som sekreteraren har bekräftat får visas i "
-            "texten."
+            "Namn på opublicerade personer som sekreteraren har bekräftat får visas i texten."
         ),
     )
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.is_screened:
+            raise RuntimeError(
+                f"{type(self).__name__} {self.pk} was read for the public with texts "
+                "replaced; read it again to save it."
+            )
+        super().save(*args, **kwargs)
 
     def free_texts(self) -> dict[str, str]:
         return {name: getattr(self, name) or "" for name in self.free_text_fields}
@@ -147,14 +154,6 @@ class ScreenedText(models.Model):
             self.confirmed_names = sorted({*(self.confirmed_names or []), *added})
             self.save(update_fields=["confirmed_names"])
         return added
-
-    def save(self, *args, **kwargs):
-        if self.is_screened:
-            raise RuntimeError(
-                f"{type(self).__name__} {self.pk} was read for the public with texts "
-                "replaced; read it again to save it."
-            )
-        super().save(*args, **kwargs)
 
 
 class ScreeningIterable(ModelIterable):

@@ -10,7 +10,6 @@ from django.urls import reverse
 from bodies import pdf
 from meetings.models import AgendaItem, Attachment, Meeting
 from meetings.privacy import PLACEHOLDER, UnpublishedNames
-from members.models import Person
 from tests.pages import STAMP_QUERIES, freeze_today
 from tests.test_meeting_admin import management
 
@@ -58,9 +57,7 @@ def test_a_full_name_matches_in_any_case_either_order_and_as_genitive(make):
     assert names.named_in("Helena Lindqvistberg", "Lena Lindqvistberg") == set()
 
 
-def test_the_names_are_read_once_and_only_when_a_text_is_checked(
-    make, django_assert_num_queries
-):
+def test_the_names_are_read_once_and_only_when_a_text_is_checked(make, django_assert_num_queries):
     make.person("Lena", "Lindqvist", is_published=False)
     names = UnpublishedNames()
     with django_assert_num_queries(0):
