@@ -123,6 +123,13 @@ def test_publishing_the_person_shows_the_texts(client, council):
     assert PLACEHOLDER_TEXT not in text
 
 
+def test_publishing_the_person_is_a_change_of_the_meeting_for_the_api(client, council):
+    before = Meeting.objects.get().updated_at
+    council["hidden"].is_published = True
+    council["hidden"].save()
+    assert Meeting.objects.get().updated_at > before
+
+
 def test_the_meeting_page_reads_one_query_more_however_many_names_and_items(
     client, make, council, django_assert_max_num_queries
 ):
