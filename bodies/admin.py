@@ -5,7 +5,7 @@ from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -278,8 +278,12 @@ class MandatePeriodAdmin(StructureImportMixin, RegistryAdmin):
         return period.get_editing_status_display()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        """The period's page lists the change sets that touched it, newest first."""
-        change_sets = ChangeSet.objects.filter(period_id=object_id).select_related("actor")
+        """The period's page lists the change sets that touched it, newest first: its own,
+        and imports that wrote bodies of it (an import names its newest period)."""
+        wrote_bodies = Body.history.filter(change_set=OuterRef("pk"), period_id=object_id)
+        change_sets = ChangeSet.objects.filter(
+            Q(period_id=object_id) | Exists(wrote_bodies)
+        ).select_related("actor")
         extra_context = {**(extra_context or {}), "change_sets": change_sets[:50]}
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -75,7 +75,13 @@ def import_view(request, model_admin):
         dry_run = form.cleaned_data["dry_run"]
         try:
             data = structure_json.parse(upload.read(), upload.name)
-            report = structure_json.import_structure(data, dry_run=dry_run)
+            report = structure_json.import_structure(
+                data,
+                dry_run=dry_run,
+                actor=request.user,
+                reason=gettext("Strukturfil %(name)s inläst i administrationen.")
+                % {"name": upload.name},
+            )
         except StructureFileError as error:
             problems = error.problems
         else:

@@ -13,9 +13,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
+from bodies.history import ChangeSet, change_set
+from bodies.models import (
+    Body,
+    CompositionRule,
+    CountyPart,
+    MandatePeriod,
+    Membership,
+    Organisation,
+    Seat,
+)
 from members.models import Appointment, Party, Person
 
 FORMAT_VERSION = 1
@@ -66,11 +74,22 @@ def read(path, error=StructureFileError):
         raise error([f"{path}: {problem.strerror}"]) from None
 
 
-def load(data):
-    """Check the whole structure, then write it in one transaction."""
+def newest_period(slugs):
+    """The latest of the periods named, for finding an import's change set from it."""
+    return MandatePeriod.objects.filter(slug__in=set(slugs)).order_by("-start").first()
+
+
+def load(data, actor=None, reason=""):
+    """Check the whole structure, then write it in one transaction.
+
+    Everything written is one change set of ``actor`` (None: the system) with the
+    reason, found from the newest period of the file.
+    """
     _Checker(data).check()
-    with transaction.atomic():
-        return _Writer(data).write()
+    with change_set(actor, ChangeSet.Kind.STRUCTURE_IMPORT, reason) as change:
+        summary = _Writer(data).write()
+        change.period = newest_period(item["slug"] for item in data.get("periods", []))
+    return summary
 
 
 class _Checker:
@@ -378,7 +397,9 @@ class _Writer:
         )
         self.bodies[(period_slug, entry["slug"])] = self.save(body, f"bodies[{i}]", "bodies")
         if body.pk:
-            body.member_organisations.set(self.member_organisations(entry))
+            # Row by row, not ``set()``: each membership gets its historical record.
+            for organisation in {o.pk: o for o in self.member_organisations(entry)}.values():
+                Membership.objects.create(body=body, organisation=organisation)
 
     def member_organisations(self, entry):
         members = []

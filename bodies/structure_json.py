@@ -26,12 +26,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Case, Prefetch, Value, When
 from mptt.exceptions import InvalidMove
 
-from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
-from bodies.structure_file import StructureFileError, _Checker
+from bodies.history import ChangeSet, change_set
+from bodies.models import (
+    Body,
+    CompositionRule,
+    CountyPart,
+    MandatePeriod,
+    Membership,
+    Organisation,
+    Seat,
+)
+from bodies.structure_file import StructureFileError, _Checker, newest_period
 from members.models import Appointment, Party, Person
 
 FORMAT = "samverkan-structure"
@@ -696,7 +704,7 @@ class ImportReport:
 
 
 class _DryRunDone(Exception):
-    """Raised inside the transaction to roll a dry run back."""
+    """Raised inside the transaction to roll a dry run (or a run changing nothing) back."""
 
 
 def check(data):
@@ -704,15 +712,21 @@ def check(data):
     _JsonChecker(data).check()
 
 
-def import_structure(data, dry_run=False):
-    """Check the whole file, then write it in one transaction (rolled back in a dry run)."""
+def import_structure(data, dry_run=False, actor=None, reason=""):
+    """Check the whole file, then write it in one transaction (rolled back in a dry run).
+
+    What a real run writes is one change set of ``actor`` (None: the system) with the
+    reason, found from the newest period of the file; a run that changes nothing
+    leaves no change set.
+    """
     check(data)
     report = ImportReport(dry_run=dry_run)
     try:
-        with transaction.atomic():
+        with change_set(actor, ChangeSet.Kind.STRUCTURE_IMPORT, reason) as change:
             _Writer(data, report).write()
-            if dry_run:
+            if dry_run or not report.changed:
                 raise _DryRunDone
+            change.period = newest_period(item["slug"] for item in data.get("periods", []))
     except _DryRunDone:
         pass
     return report
@@ -941,7 +955,11 @@ class _Writer:
         wanted = {self.organisations[slug].pk for slug in item.get("members", [])}
         current = set(body.member_organisations.values_list("pk", flat=True)) if body.pk else set()
         if wanted != current:
-            body.member_organisations.set(wanted)
+            # Row by row, not ``set()``: each membership gets its historical record.
+            for membership in body.memberships.exclude(organisation_id__in=wanted):
+                membership.delete()
+            for organisation_id in wanted - current:
+                Membership.objects.create(body=body, organisation_id=organisation_id)
             if (item["period"], item["slug"]) not in self.created_bodies:
                 self.report.record(
                     "body", f"{item['period']}/{item['slug']}", "updated", ["members"]

@@ -10,16 +10,20 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bodies.admin_rights import RegistryAdmin, RegistryInline
+from bodies.admin_rights import RegistryAdmin, RegistryInline, perm_name
 from bodies.models import Body
 from bodies.rights import open_periods_q
 from meetings.models import Adjuster, AgendaItem, Attachment, Attendance, Meeting, ReportingDuty
+from meetings.privacy import UnpublishedNames
+
+CONFIRM_NAMES = "confirm_names"
 
 WARNING_FLAGS = {
     "chair_absent": _("ordföranden frånvarande"),
@@ -42,6 +46,124 @@ class AttentionFilter(admin.SimpleListFilter):
         if self.value() == "ja":
             return queryset.needing_attention()
         return queryset
+
+
+class ConfirmNamesForm(forms.ModelForm):
+    confirm_names = forms.BooleanField(
+        label=_("Bekräfta att namnen får visas"),
+        required=False,
+        help_text=_(
+            "Texterna nämner personer som inte är publicerade i registret. Kryssa i när du "
+            "har kontrollerat att namnen får visas publikt; texterna publiceras då när du "
+            "sparar."
+        ),
+    )
+
+
+class FreeTextPrivacyMixin:
+    """Warn about free text naming unpublished people; let the secretary confirm it.
+
+    See meetings/privacy.py. ``text_parts(obj)`` are the objects whose texts one change
+    form edits (a meeting: itself, its agenda items and their attachments). The warning
+    is shown on the change form and after saving; confirming (the checkbox on the form,
+    or the action on the list) needs the right to change each part, by the rules.
+    """
+
+    form = ConfirmNamesForm
+
+    def text_parts(self, obj):
+        return [obj]
+
+    def part_label(self, part):
+        if isinstance(part, Meeting):
+            return gettext("mötet")
+        if isinstance(part, AgendaItem):
+            return gettext("ärende %(number)s") % {"number": part.number}
+        return gettext("bilagan ”%(title)s”") % {"title": part.title}
+
+    def names_to_confirm(self, obj, names):
+        """``(part, [unconfirmed names])`` for each part whose text would be hidden."""
+        found = []
+        for part in self.text_parts(obj):
+            unconfirmed = part.unconfirmed_names(names)
+            if unconfirmed:
+                found.append((part, unconfirmed))
+        return found
+
+    def warn_about_names(self, request, obj, names):
+        for part, unconfirmed in self.names_to_confirm(obj, names):
+            messages.warning(
+                request,
+                gettext(
+                    "Texten i %(where)s nämner %(names)s, som inte är publicerad i registret. "
+                    "Texten visas inte på den publika mötessidan, i protokollet, i API:t eller "
+                    "i kalenderflödet förrän du bekräftar att namnen får visas."
+                )
+                % {"where": self.part_label(part), "names": ", ".join(unconfirmed)},
+            )
+
+    def confirm_names_of(self, request, obj, names):
+        """Confirm the names in every part the user may change; the names confirmed."""
+        confirmed = set()
+        for part in self.text_parts(obj):
+            if not request.user.has_perm(perm_name(part._meta, "change"), part):
+                raise PermissionDenied
+            unconfirmed = part.unconfirmed_names(names)
+            if unconfirmed:
+                part._change_reason = gettext("Bekräftat att namnen får visas: %(names)s.") % {
+                    "names": ", ".join(unconfirmed)
+                }
+                confirmed.update(part.confirm_names(names))
+        return sorted(confirmed)
+
+    def privacy_fieldsets(self, request, obj):
+        """The checkbox, for someone who may change the object, while there is a name
+        to confirm."""
+        if (
+            obj is not None
+            and self.has_change_permission(request, obj)
+            and self.names_to_confirm(obj, UnpublishedNames())
+        ):
+            return [(_("Namn på opublicerade personer"), {"fields": [CONFIRM_NAMES]})]
+        return []
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                self.warn_about_names(request, obj, UnpublishedNames())
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        names = UnpublishedNames()
+        if form.cleaned_data.get(CONFIRM_NAMES):
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            confirmed = self.confirm_names_of(request, obj, names)
+            if confirmed:
+                messages.success(
+                    request,
+                    gettext("Namnen får nu visas: %(names)s.") % {"names": ", ".join(confirmed)},
+                )
+        self.warn_about_names(request, obj, names)
+
+    @admin.action(description=_("Bekräfta att namnen får visas"), permissions=["change"])
+    def confirm_names_action(self, request, queryset):
+        objects = list(queryset)
+        for obj in objects:
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        names = UnpublishedNames()
+        confirmed = set()
+        for obj in objects:
+            confirmed.update(self.confirm_names_of(request, obj, names))
+        if confirmed:
+            names = ", ".join(sorted(confirmed))
+            messages.success(request, gettext("Namnen får nu visas: %(names)s.") % {"names": names})
+        else:
+            messages.info(request, gettext("Texterna nämnde inga namn som behövde bekräftas."))
 
 
 class AgendaItemInline(RegistryInline, admin.StackedInline):
@@ -129,7 +251,7 @@ def roster_initial(request, obj):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(RegistryAdmin):
+class MeetingAdmin(FreeTextPrivacyMixin, RegistryAdmin):
     list_display = ("__str__", "body_link", "status", "place", "has_minutes", "warning_labels")
     list_filter = (AttentionFilter, "status", "body__period")
     list_select_related = ("body__period",)
@@ -140,6 +262,7 @@ class MeetingAdmin(RegistryAdmin):
     inlines = (AgendaItemInline, AttendanceInline, AdjusterInline)
     readonly_fields = ("warnings_display", "public_link")
     save_on_top = True
+    actions = ("confirm_names_action",)
 
     fieldsets = (
         (None, {"fields": ("body", ("start", "end"), "place", "status", "note")}),
@@ -150,10 +273,15 @@ class MeetingAdmin(RegistryAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
+        fieldsets = self.privacy_fieldsets(request, obj)
         if obj is None:
-            return self.fieldsets
+            return [*fieldsets, *self.fieldsets]
         checks = (_("Att kontrollera"), {"fields": ("warnings_display", "public_link")})
-        return self.with_change_reason(request, obj, [checks, *self.fieldsets])
+        return self.with_change_reason(request, obj, [*fieldsets, checks, *self.fieldsets])
+
+    def text_parts(self, obj):
+        items = list(obj.agenda_items.prefetch_related("attachments"))
+        return [obj, *items, *(a for item in items for a in item.attachments.all())]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_warning_flags()
@@ -241,12 +369,23 @@ class AttachmentInline(RegistryInline, admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(RegistryAdmin):
+class AgendaItemAdmin(FreeTextPrivacyMixin, RegistryAdmin):
     list_display = ("__str__", "meeting", "has_decision", "reports_on")
     list_select_related = ("meeting__body__period", "reports_on__period")
     search_fields = ("title", "decision", "meeting__body__name")
     autocomplete_fields = ("meeting", "reports_on")
     inlines = (AttachmentInline,)
+    actions = ("confirm_names_action",)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != CONFIRM_NAMES]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        return [*self.privacy_fieldsets(request, obj), *fieldsets]
+
+    def text_parts(self, obj):
+        return [obj, *obj.attachments.all()]
 
     def scope(self, request, queryset):
         return queryset.filter(

@@ -19,7 +19,8 @@ PRODID = "-//Samverkan//Möten//SV"
 
 
 def calendar(meetings, name, base_url):
-    """The feed as bytes. ``base_url`` is the site's absolute root, ending in a slash."""
+    """The feed as bytes. ``meetings`` is a Meeting QuerySet; ``base_url`` is the site's
+    absolute root, ending in a slash."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -28,7 +29,8 @@ def calendar(meetings, name, base_url):
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
-    for meeting in meetings:
+    # The note and the place are free text: screened for names of unpublished people.
+    for meeting in meetings.screened():
         cal.add_component(event(meeting, base_url, stamp))
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -15,12 +15,19 @@ import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from bodies import structure_file
+from bodies.history import ChangeSet, change_set
 from bodies.models import Body, Organisation
-from meetings.models import AgendaItem, Attachment, Attendance, Meeting, ReportingDuty
+from meetings.models import (
+    Adjuster,
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Meeting,
+    ReportingDuty,
+)
 from members.models import Person
 
 FORMAT_VERSION = 1
@@ -44,11 +51,19 @@ def read(path):
     return structure_file.read(path, MeetingFileError)
 
 
-def load(data):
-    """Check the whole file against itself and the registry, then write it atomically."""
+def load(data, actor=None, reason=""):
+    """Check the whole file against itself and the registry, then write it atomically.
+
+    Everything written is one change set of ``actor`` (None: the system) with the
+    reason, found from the newest period the meetings belong to.
+    """
     _Checker(data).check()
-    with transaction.atomic():
-        return _Writer(data).write()
+    with change_set(actor, ChangeSet.Kind.MEETING_IMPORT, reason) as change:
+        summary = _Writer(data).write()
+        change.period = structure_file.newest_period(
+            entry["period"] for entry in data.get("meetings", [])
+        )
+    return summary
 
 
 def aware(value):
@@ -271,7 +286,9 @@ class _Writer:
             meeting.uid = uuid.UUID(str(entry["uid"]))
         if not self.save(meeting, where, "meetings"):
             return
-        meeting.adjusters.set([self.people[slug] for slug in entry.get("adjusters", [])])
+        # Row by row, not ``set()``: each adjuster gets its historical record.
+        for slug in dict.fromkeys(entry.get("adjusters", [])):
+            Adjuster.objects.create(meeting=meeting, person=self.people[slug])
         for j, item in enumerate(entry.get("agenda", [])):
             agenda_item = self.save(
                 AgendaItem(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bodies.history import RegistryHistory
 from bodies.models import Body, Organisation, Seat
+from meetings.privacy import ScreenedQuerySet, ScreenedText, UnpublishedNames
 from members.models import Appointment, Person
 
 # An upload larger than this is refused: signed minutes are a few megabytes.
@@ -85,7 +86,7 @@ def attachment_path(instance, filename):
     return f"moten/bilagor/{uuid.uuid4().hex}.pdf"
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(ScreenedQuerySet):
     def for_listing(self):
         """Meetings with the body and period a list or calendar shows, in one query."""
         return self.select_related("body__period")
@@ -127,25 +128,33 @@ class MeetingQuerySet(models.QuerySet):
     def for_meeting_page(self):
         """A meeting with everything its public page reads, in a fixed number of queries.
 
-        Unpublished people are left out of the attendance and the adjusters here, so
-        no template can show them by mistake.
+        Unpublished people are left out of the attendance and the adjusters here, and
+        texts naming them are screened (meetings/privacy.py), so no template can show
+        them by mistake.
         """
-        return self.select_related(
-            "body__period", "chair__party", "secretary__party"
-        ).prefetch_related(
-            models.Prefetch("adjusters", queryset=Person.objects.public().select_related("party")),
-            models.Prefetch(
-                "agenda_items",
-                queryset=AgendaItem.objects.select_related("reports_on__period").prefetch_related(
-                    "attachments"
+        names = UnpublishedNames()
+        return (
+            self.screened(names)
+            .select_related("body__period", "chair__party", "secretary__party")
+            .prefetch_related(
+                models.Prefetch(
+                    "adjusters", queryset=Person.objects.public().select_related("party")
                 ),
-            ),
-            models.Prefetch(
-                "attendances",
-                queryset=Attendance.objects.public()
-                .select_related("person__party", "organisation", "replaces")
-                .order_by("organisation__name", "person__last_name", "person__first_name"),
-            ),
+                models.Prefetch(
+                    "agenda_items",
+                    queryset=AgendaItem.objects.screened(names)
+                    .select_related("reports_on__period")
+                    .prefetch_related(
+                        models.Prefetch("attachments", Attachment.objects.screened(names))
+                    ),
+                ),
+                models.Prefetch(
+                    "attendances",
+                    queryset=Attendance.objects.public()
+                    .select_related("person__party", "organisation", "replaces")
+                    .order_by("organisation__name", "person__last_name", "person__first_name"),
+                ),
+            )
         )
 
     def with_warning_flags(self):
@@ -197,8 +206,10 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(models.Model):
+class Meeting(ScreenedText):
     """A meeting of a body: when and where, who led it, and its approved minutes."""
+
+    free_text_fields = ("place", "note")
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("planerat")
@@ -481,8 +492,10 @@ class Adjuster(models.Model):
         return f"{self.person} – {self.meeting}"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(ScreenedText):
     """An item on a meeting's agenda (ärende), with what was said and decided."""
+
+    free_text_fields = ("title", "presenters", "text", "decision")
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="agenda_items"
@@ -510,6 +523,7 @@ class AgendaItem(models.Model):
         ),
     )
 
+    objects = ScreenedQuerySet.as_manager()
     history = RegistryHistory()
 
     class Meta:
@@ -537,8 +551,10 @@ class AgendaItem(models.Model):
             )
 
 
-class Attachment(models.Model):
+class Attachment(ScreenedText):
     """An attachment (bilaga) to an agenda item: a title, and the document if there is one."""
+
+    free_text_fields = ("title",)
 
     agenda_item = models.ForeignKey(
         AgendaItem, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="attachments"
@@ -552,6 +568,7 @@ class Attachment(models.Model):
         max_length=200,
     )
 
+    objects = ScreenedQuerySet.as_manager()
     history = RegistryHistory()
 
     class Meta:

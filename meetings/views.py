@@ -66,7 +66,8 @@ def minutes(request, pk):
 def attachment(request, pk, attachment_pk):
     """An attachment's document, as a download."""
     item = get_object_or_404(
-        Attachment.objects.select_related("agenda_item__meeting__body"),
+        # Screened: the file name is made from the title.
+        Attachment.objects.screened().select_related("agenda_item__meeting__body"),
         pk=attachment_pk,
         agenda_item__meeting_id=pk,
     )

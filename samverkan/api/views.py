@@ -23,6 +23,7 @@ from ninja.renderers import JSONRenderer
 
 from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
 from meetings.models import AgendaItem, Attendance, Meeting
+from meetings.privacy import UnpublishedNames
 from members.models import Appointment, Party, Person
 from samverkan.api import filters, schemas
 from samverkan.api.filters import Pages
@@ -147,11 +148,18 @@ def memberships_rows() -> QuerySet:
 
 
 def meetings_rows() -> QuerySet:
-    agenda = AgendaItem.objects.select_related("reports_on__period").order_by("number", "pk")
+    # Texts naming unpublished people are screened (meetings/privacy.py): one query.
+    names = UnpublishedNames()
+    agenda = (
+        AgendaItem.objects.screened(names)
+        .select_related("reports_on__period")
+        .order_by("number", "pk")
+    )
     attendance = Attendance.objects.public().select_related("person", "replaces", "organisation")
     by_seat = ("role", "organisation__name", "person__last_name", "person__slug", "pk")
     return (
-        Meeting.objects.select_related("body__period", "chair", "secretary")
+        Meeting.objects.screened(names)
+        .select_related("body__period", "chair", "secretary")
         .prefetch_related(
             Prefetch("adjusters", queryset=Person.objects.public().order_by("slug")),
             Prefetch("agenda_items", queryset=agenda),

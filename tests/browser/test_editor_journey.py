@@ -1,4 +1,12 @@
-"""An organisation editor's errand in a real browser: Nora kommun appoints a new member."""
+"""An organisation editor's errand in a real browser: Nora kommun appoints a new member.
+
+Every click that leaves the page waits for the next page to have loaded
+(``wait_for_url``, with the navigation timeout) before anything is asserted or read
+from the database. An assertion alone polls for 5 seconds only, which a busy machine
+can spend on one admin page; and with SQLite the live server shares the test's
+database connection, so the test must not query while the server still serves the
+page.
+"""
 
 import datetime
 import re
@@ -42,14 +50,17 @@ def test_a_nora_editor_appoints_a_member_and_the_public_page_shows_it(site, page
     page.get_by_label("Användarnamn").fill("nora-redaktor")
     page.get_by_label("Lösenord").fill("hemligt-123")
     page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"{site}/admin/")
     # The editor's admin: people, appointments and seats, no structure.
     expect(page.get_by_role("link", name="Platser", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Mandatperioder")).to_have_count(0)
 
     page.get_by_role("link", name="Platser", exact=True).click()
+    page.wait_for_url(f"{site}/admin/bodies/seat/")
     seat_link = page.locator(f'#result_list a[href$="/admin/bodies/seat/{seat.pk}/change/"]')
     expect(seat_link).to_be_visible()  # the seat is in the editor's list …
     seat_link.click()  # … and opens with its appointments
+    page.wait_for_url(f"{site}/admin/bodies/seat/{seat.pk}/change/")
     row = page.locator("#appointments-0")
     row.locator(".select2-selection").click()
     page.locator(".select2-search__field").fill("Noraström")
@@ -58,6 +69,7 @@ def test_a_nora_editor_appoints_a_member_and_the_public_page_shows_it(site, page
     row.locator("input[name$='-appointed_by']").fill("Kommunfullmäktige i Nora 2026-10-26")
     page.get_by_label("Anledning till ändringen").fill("Fyllnadsval")
     page.get_by_role("button", name="Spara", exact=True).click()
+    page.wait_for_url(re.compile(re.escape(f"{site}/admin/bodies/seat/") + r"(\?.*)?$"))
     expect(page.locator(".messagelist")).to_contain_text("Ändrade plats")
 
     appointment = Appointment.objects.get(seat=seat)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from bodies import structure_json
+from bodies.management import actor
 from bodies.structure_file import StructureFileError
 
 
@@ -18,10 +19,16 @@ class Command(BaseCommand):
             action="store_true",
             help="visa vad som skulle ändras utan att spara något",
         )
+        actor.add_arguments(parser)
 
     def handle(self, path, dry_run=False, **options):
         try:
-            report = structure_json.import_structure(structure_json.read(path), dry_run=dry_run)
+            report = structure_json.import_structure(
+                structure_json.read(path),
+                dry_run=dry_run,
+                actor=actor.actor(options),
+                reason=options["reason"] or f"manage.py import_structure {path}",
+            )
         except StructureFileError as error:
             raise CommandError(
                 f"{path} innehåller {len(error.problems)} fel; ingenting sparades:\n"

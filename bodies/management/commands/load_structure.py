@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from bodies import structure_file
+from bodies.management import actor
 from bodies.models import MandatePeriod
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             action="store_true",
             help="hoppa över inläsningen om databasen redan har mandatperioder",
         )
+        actor.add_arguments(parser)
 
     def handle(self, path, if_empty=False, **options):
         if MandatePeriod.objects.exists():
@@ -28,7 +30,11 @@ class Command(BaseCommand):
                 "databas (använd --if-empty för att hoppa över)."
             )
         try:
-            summary = structure_file.load(structure_file.read(path))
+            summary = structure_file.load(
+                structure_file.read(path),
+                actor=actor.actor(options),
+                reason=options["reason"] or f"manage.py load_structure {path}",
+            )
         except structure_file.StructureFileError as error:
             raise CommandError(
                 f"{path} innehåller {len(error.problems)} fel; ingenting sparades:\n"

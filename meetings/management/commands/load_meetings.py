@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from bodies.management import actor
 from bodies.models import MandatePeriod
 from meetings import meeting_file
 from meetings.models import Meeting
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             action="store_true",
             help="hoppa över inläsningen om databasen redan har möten",
         )
+        actor.add_arguments(parser)
 
     def handle(self, path, if_empty=False, **options):
         if not MandatePeriod.objects.exists():
@@ -35,7 +37,11 @@ class Command(BaseCommand):
                 "finns några möten (använd --if-empty för att hoppa över)."
             )
         try:
-            summary = meeting_file.load(meeting_file.read(path))
+            summary = meeting_file.load(
+                meeting_file.read(path),
+                actor=actor.actor(options),
+                reason=options["reason"] or f"manage.py load_meetings {path}",
+            )
         except meeting_file.MeetingFileError as error:
             raise CommandError(
                 f"{path} innehåller {len(error.problems)} fel; ingenting sparades:\n"
