@@ -20,9 +20,14 @@ from django.utils.translation import gettext
 
 from bodies.models import Body, CountyPart, Organisation
 from meetings import ical
-from meetings.models import Attachment, Attendance, Meeting, local_day
+from meetings.models import Attachment, Attendance, Meeting, add_months, local_day
 
 LIST_PAGE_SIZE = 50
+# The feeds hold the meetings of the last twelve months and every later one, unless
+# asked for all (?alla=1): a calendar app polls them, and they must not grow with the
+# years (README, the calendar page).
+FEED_MONTHS_BACK = 12
+FEED_ALL_PARAM = "alla"
 
 
 def meeting(request, pk):
@@ -181,6 +186,8 @@ def calendar(request):
         "filters": filters,
         "view": view,
         "feed_url": _feed_url(filters),
+        "feed_all_url": _feed_url(filters, every_meeting=True),
+        "feed_months_back": FEED_MONTHS_BACK,
         "list_query": filters.query(),
         "month_query": filters.query(visa="manad"),
         "breadcrumbs": [(reverse("bodies:start"), gettext("Start"))],
@@ -192,13 +199,15 @@ def calendar(request):
     return render(request, "meetings/calendar.html", context)
 
 
-def _feed_url(filters):
+def _feed_url(filters, every_meeting=False):
+    every = {FEED_ALL_PARAM: "1"} if every_meeting else {}
     if filters.body_slug and not (filters.organisation or filters.county_part):
-        return reverse("meetings:body_feed", args=[filters.body_slug])
-    if filters.organisation and not (filters.body_slug or filters.county_part):
-        return reverse("meetings:organisation_feed", args=[filters.organisation.slug])
-    url = reverse("meetings:feed")
-    query = filters.query()
+        url, query = reverse("meetings:body_feed", args=[filters.body_slug]), urlencode(every)
+    elif filters.organisation and not (filters.body_slug or filters.county_part):
+        url = reverse("meetings:organisation_feed", args=[filters.organisation.slug])
+        query = urlencode(every)
+    else:
+        url, query = reverse("meetings:feed"), filters.query(**every)
     return f"{url}?{query}" if query else url
 
 
@@ -274,9 +283,20 @@ def _month(request, meetings, filters):
     }
 
 
+def feed_window_start():
+    """The first moment a feed covers by default: local midnight twelve months ago."""
+    first_day = add_months(timezone.localdate(), -FEED_MONTHS_BACK)
+    return timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
+
+
 def feed(request, body_slug=None, organisation_slug=None):
-    """An iCalendar feed (RFC 5545): all meetings, one body's, or one organisation's."""
+    """An iCalendar feed (RFC 5545): all meetings, one body's, or one organisation's.
+
+    The last twelve months and everything ahead; ``?alla=1`` for every meeting ever.
+    """
     meetings = Meeting.objects.for_listing().order_by("start")
+    if request.GET.get(FEED_ALL_PARAM) != "1":
+        meetings = meetings.filter(end__gte=feed_window_start())
     name = gettext("Möten i samverkansorganisationen")
     if body_slug:
         body = Body.objects.filter(slug=body_slug).order_by("-period__start").first()
