@@ -27,6 +27,8 @@ LIST_PAGE_SIZE = 50
 # asked for all (?alla=1): a calendar app polls them, and they must not grow with the
 # years (README, the calendar page).
 FEED_MONTHS_BACK = 12
+# Bodies per page in the attendance statistics.
+STATISTICS_PAGE_SIZE = 100
 FEED_ALL_PARAM = "alla"
 
 
@@ -367,7 +369,9 @@ def statistics(request):
     """Attendance rate per organisation and per body in a year, as a chart and a table."""
     years = sorted(_held_years(), reverse=True)
     year_error = ""
-    year = years[0] if years else timezone.localdate().year
+    this_year = timezone.localdate().year
+    # This year, or the latest year with held meetings when this one has none yet.
+    year = this_year if this_year in years or not years else years[0]
     text = request.GET.get("ar", "")
     if text:
         if text.isdigit() and int(text) in years:
@@ -412,6 +416,8 @@ def statistics(request):
         if row["expected"]
     ]
     by_body.sort(key=lambda rate: rate.label)
+    # Bodies are many in a large registry: a page of them at a time (?sida=2).
+    body_page = Paginator(by_body, STATISTICS_PAGE_SIZE).get_page(request.GET.get("sida"))
     return render(
         request,
         "meetings/statistics.html",
@@ -420,7 +426,9 @@ def statistics(request):
             "year": year,
             "year_error": year_error,
             "by_organisation": Chart(by_organisation),
-            "by_body": Chart(by_body),
+            "by_body": Chart(list(body_page.object_list)),
+            "body_page": body_page,
+            "body_page_query": urlencode({"ar": year}) + "&sida=",
             "breadcrumbs": [
                 (reverse("bodies:start"), gettext("Start")),
                 (reverse("meetings:calendar"), gettext("Möteskalender")),
