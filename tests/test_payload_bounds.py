@@ -7,7 +7,6 @@ Each page must stay under 1 MB and read the same bounded number of queries as on
 small data (tests/test_query_counts.py, tests/test_api.py, tests/test_meeting_pages.py).
 """
 
-import datetime
 import re
 
 import icalendar
@@ -109,8 +108,8 @@ def test_the_person_page_shows_current_seats_and_pages_the_rest(hundredfold, cli
     assert 'href="?motessida=2#attendance-heading"' in html
     second = client.get(person.get_absolute_url() + "?uppdragssida=2&motessida=3")
     html = second.content.decode()
-    assert 'href="?motessida=3&uppdragssida=1#other-heading"' in html
-    assert 'href="?uppdragssida=2&motessida=2#attendance-heading"' in html
+    assert 'href="?motessida=3&amp;uppdragssida=1#other-heading"' in html
+    assert 'href="?uppdragssida=2&amp;motessida=2#attendance-heading"' in html
 
 
 @pytest.mark.django_db
@@ -148,7 +147,7 @@ def test_the_compare_page_pages_its_changes_and_leaves_out_the_large_charts(
     assert "för många för att visa sida vid sida" in html
     assert "compare-trees" not in html
     assert len(re.findall(r"<li>", html.split('id="summary-heading"')[1].split("</section>")[0])) <= 100
-    assert f'href="?fran={hundredfold.periods[0].slug}&amp;till=' in html or "sida=2" in html
+    assert "sida=2#summary-heading" in html
 
 
 @pytest.mark.django_db
@@ -156,5 +155,4 @@ def test_statistics_show_a_year_and_page_the_bodies(hundredfold, client):
     html = client.get("/moten/statistik/?ar=2025").content.decode()
     assert "Närvarostatistik 2025" in html
     assert "av 1500, i bokstavsordning" in html
-    assert 'href="?ar=2025&sida=2#body-heading"' in html
-    assert datetime.date.today().year >= 2025
+    assert 'href="?ar=2025&amp;sida=2#body-heading"' in html
