@@ -8,8 +8,8 @@ built in Python from one list of bodies.
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -301,9 +301,7 @@ def _compared_changes(request, comparison):
     added = comparison.of_kind("added")
     closed = comparison.of_kind("closed")
     changed = [c for c in comparison.changes if c.kind not in ("added", "closed")]
-    page = Paginator(added + closed + changed, COMPARE_PAGE_SIZE).get_page(
-        request.GET.get("sida")
-    )
+    page = Paginator(added + closed + changed, COMPARE_PAGE_SIZE).get_page(request.GET.get("sida"))
     on_page = page.object_list
     query = request.GET.copy()
     query.pop("sida", None)

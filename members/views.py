@@ -17,7 +17,6 @@ from bodies.models import MandatePeriod, Organisation, Seat
 from members.models import Person
 from members.period_changes import PeriodChanges, latest_changes
 
-
 # A person's page: every current seat, then the other seats and the attendance in
 # pages of this size (?uppdragssida=2, ?motessida=2), so that it stays small however
 # long a career is.

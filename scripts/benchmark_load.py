@@ -79,12 +79,8 @@ def build(scale: str) -> None:
         call_command("load_structure", str(ROOT / "fixtures/orebro.toml"), verbosity=0)
         call_command("load_meetings", str(ROOT / "fixtures/orebro-meetings.toml"), verbosity=0)
         current = MandatePeriod.objects.current() or MandatePeriod.objects.order_by("start")[0]
-        body = (
-            Body.objects.filter(period=current).annotate(n=Count("seats")).order_by("-n").first()
-        )
-        person = (
-            Person.objects.public().annotate(n=Count("appointments")).order_by("-n").first()
-        )
+        body = Body.objects.filter(period=current).annotate(n=Count("seats")).order_by("-n").first()
+        person = Person.objects.public().annotate(n=Count("appointments")).order_by("-n").first()
         organisation = Organisation.objects.annotate(n=Count("seats")).order_by("-n").first()
     else:
         from tests import bigdata
@@ -262,7 +258,7 @@ def run_scale(scale, args, environ, static_root):
     bench_dir.mkdir(parents=True)
     # First server: learn each page's bytes and write them as static files.
     with Server(environ, args.workers) as server:
-        for number, (name, url) in enumerate(urls.items()):
+        for number, url in enumerate(urls.values()):
             status, body, _ = get(server.port, url)
             if status != 200:
                 raise RuntimeError(f"{url}: {status}")

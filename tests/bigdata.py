@@ -272,9 +272,7 @@ def add_meetings(periods, busiest, per_year=4, today=None, seed=2):
             for number in range(per_year):
                 for index, body in enumerate(bodies):
                     day = datetime.date(year, 1 + number * 12 // per_year, 1 + index % 27)
-                    start = datetime.datetime.combine(
-                        day, datetime.time(8 + index % 9), tzinfo=tz
-                    )
+                    start = datetime.datetime.combine(day, datetime.time(8 + index % 9), tzinfo=tz)
                     meetings.append(
                         Meeting(
                             body_id=body,

@@ -87,8 +87,13 @@ def test_every_api_list_and_object_stays_under_a_megabyte_at_100x(
     body = hundredfold.biggest_body
     appointment = Appointment.objects.public().filter(seat__body=body).first()
     meeting = Meeting.objects.filter(body__period=hundredfold.current).first()
-    urls = endpoints(hundredfold.current.bodies.first(), appointment.seat, appointment.person,
-                     appointment, meeting)
+    urls = endpoints(
+        hundredfold.current.bodies.first(),
+        appointment.seat,
+        appointment.person,
+        appointment,
+        meeting,
+    )
     urls["body"] = f"/api/v1/bodies/{body.period.slug}/{body.slug}/"
     for name, url in urls.items():
         with subtests.test(endpoint=name, url=url):
@@ -139,14 +144,13 @@ def test_the_whole_calendar_feed_holds_the_window_and_is_built_once_per_stamp(
 
 
 @pytest.mark.django_db
-def test_the_compare_page_pages_its_changes_and_leaves_out_the_large_charts(
-    hundredfold, client
-):
+def test_the_compare_page_pages_its_changes_and_leaves_out_the_large_charts(hundredfold, client):
     url = f"/perioder/jamfor/?fran={hundredfold.periods[0].slug}&till={hundredfold.periods[1].slug}"
     html = client.get(url).content.decode()
     assert "för många för att visa sida vid sida" in html
     assert "compare-trees" not in html
-    assert len(re.findall(r"<li>", html.split('id="summary-heading"')[1].split("</section>")[0])) <= 100
+    summary = html.split('id="summary-heading"')[1].split("</section>")[0]
+    assert len(re.findall(r"<li>", summary)) <= 100
     assert "sida=2#summary-heading" in html
 
 
