@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -283,16 +284,44 @@ def compare_periods(request):
         ):
             for body in bodies:
                 body.period = period
-        by_body = comparison.changes_by_body()
-        context.update(
-            comparison=comparison,
-            added=comparison.of_kind("added"),
-            closed=comparison.of_kind("closed"),
-            changed=[c for c in comparison.changes if c.kind not in ("added", "closed")],
-            old_forest=_marked(Body.forest(comparison.old_bodies), by_body),
-            new_forest=_marked(Body.forest(comparison.new_bodies), by_body),
-        )
+        context.update(comparison=comparison, **_compared_changes(request, comparison))
     return render(request, "bodies/compare.html", context)
+
+
+# The comparison page stays small however large the structures: the changes come in
+# pages of this many sentences (?sida=2), and the two charts side by side, each change
+# written at its body, only while both periods together have at most this many bodies
+# (above it, each period's own page shows its chart).
+COMPARE_PAGE_SIZE = 100
+COMPARE_CHART_LIMIT = 400
+
+
+def _compared_changes(request, comparison):
+    """The summary's counts, one page of its sentences and, when small enough, the charts."""
+    added = comparison.of_kind("added")
+    closed = comparison.of_kind("closed")
+    changed = [c for c in comparison.changes if c.kind not in ("added", "closed")]
+    page = Paginator(added + closed + changed, COMPARE_PAGE_SIZE).get_page(request.GET.get("sida"))
+    on_page = page.object_list
+    query = request.GET.copy()
+    query.pop("sida", None)
+    context = {
+        "counts": {"added": len(added), "closed": len(closed), "changed": len(changed)},
+        "added": [c for c in on_page if c.kind == "added"],
+        "closed": [c for c in on_page if c.kind == "closed"],
+        "changed": [c for c in on_page if c.kind not in ("added", "closed")],
+        "page": page,
+        "page_query": (query.urlencode() + "&" if query else "") + "sida=",
+        "charts_shown": (
+            len(comparison.old_bodies) + len(comparison.new_bodies) <= COMPARE_CHART_LIMIT
+        ),
+        "chart_limit": COMPARE_CHART_LIMIT,
+    }
+    if context["charts_shown"]:
+        by_body = comparison.changes_by_body()
+        context["old_forest"] = _marked(Body.forest(comparison.old_bodies), by_body)
+        context["new_forest"] = _marked(Body.forest(comparison.new_bodies), by_body)
+    return context
 
 
 @dataclass

@@ -20,9 +20,16 @@ from django.utils.translation import gettext
 
 from bodies.models import Body, CountyPart, Organisation
 from meetings import ical
-from meetings.models import Attachment, Attendance, Meeting, local_day
+from meetings.models import Attachment, Attendance, Meeting, add_months, local_day
 
 LIST_PAGE_SIZE = 50
+# The feeds hold the meetings of the last twelve months and every later one, unless
+# asked for all (?alla=1): a calendar app polls them, and they must not grow with the
+# years (README, the calendar page).
+FEED_MONTHS_BACK = 12
+# Bodies per page in the attendance statistics.
+STATISTICS_PAGE_SIZE = 100
+FEED_ALL_PARAM = "alla"
 
 
 def meeting(request, pk):
@@ -182,6 +189,8 @@ def calendar(request):
         "filters": filters,
         "view": view,
         "feed_url": _feed_url(filters),
+        "feed_all_url": _feed_url(filters, every_meeting=True),
+        "feed_months_back": FEED_MONTHS_BACK,
         "list_query": filters.query(),
         "month_query": filters.query(visa="manad"),
         "breadcrumbs": [(reverse("bodies:start"), gettext("Start"))],
@@ -193,13 +202,15 @@ def calendar(request):
     return render(request, "meetings/calendar.html", context)
 
 
-def _feed_url(filters):
+def _feed_url(filters, every_meeting=False):
+    every = {FEED_ALL_PARAM: "1"} if every_meeting else {}
     if filters.body_slug and not (filters.organisation or filters.county_part):
-        return reverse("meetings:body_feed", args=[filters.body_slug])
-    if filters.organisation and not (filters.body_slug or filters.county_part):
-        return reverse("meetings:organisation_feed", args=[filters.organisation.slug])
-    url = reverse("meetings:feed")
-    query = filters.query()
+        url, query = reverse("meetings:body_feed", args=[filters.body_slug]), urlencode(every)
+    elif filters.organisation and not (filters.body_slug or filters.county_part):
+        url = reverse("meetings:organisation_feed", args=[filters.organisation.slug])
+        query = urlencode(every)
+    else:
+        url, query = reverse("meetings:feed"), filters.query(**every)
     return f"{url}?{query}" if query else url
 
 
@@ -275,9 +286,20 @@ def _month(request, meetings, filters):
     }
 
 
+def feed_window_start():
+    """The first moment a feed covers by default: local midnight twelve months ago."""
+    first_day = add_months(timezone.localdate(), -FEED_MONTHS_BACK)
+    return timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
+
+
 def feed(request, body_slug=None, organisation_slug=None):
-    """An iCalendar feed (RFC 5545): all meetings, one body's, or one organisation's."""
+    """An iCalendar feed (RFC 5545): all meetings, one body's, or one organisation's.
+
+    The last twelve months and everything ahead; ``?alla=1`` for every meeting ever.
+    """
     meetings = Meeting.objects.for_listing().order_by("start")
+    if request.GET.get(FEED_ALL_PARAM) != "1":
+        meetings = meetings.filter(end__gte=feed_window_start())
     name = gettext("Möten i samverkansorganisationen")
     if body_slug:
         body = Body.objects.filter(slug=body_slug).order_by("-period__start").first()
@@ -348,7 +370,9 @@ def statistics(request):
     """Attendance rate per organisation and per body in a year, as a chart and a table."""
     years = sorted(_held_years(), reverse=True)
     year_error = ""
-    year = years[0] if years else timezone.localdate().year
+    this_year = timezone.localdate().year
+    # This year, or the latest year with held meetings when this one has none yet.
+    year = this_year if this_year in years or not years else years[0]
     text = request.GET.get("ar", "")
     if text:
         if text.isdigit() and int(text) in years:
@@ -393,6 +417,8 @@ def statistics(request):
         if row["expected"]
     ]
     by_body.sort(key=lambda rate: rate.label)
+    # Bodies are many in a large registry: a page of them at a time (?sida=2).
+    body_page = Paginator(by_body, STATISTICS_PAGE_SIZE).get_page(request.GET.get("sida"))
     return render(
         request,
         "meetings/statistics.html",
@@ -401,7 +427,9 @@ def statistics(request):
             "year": year,
             "year_error": year_error,
             "by_organisation": Chart(by_organisation),
-            "by_body": Chart(by_body),
+            "by_body": Chart(list(body_page.object_list)),
+            "body_page": body_page,
+            "body_page_query": urlencode({"ar": year}) + "&sida=",
             "breadcrumbs": [
                 (reverse("bodies:start"), gettext("Start")),
                 (reverse("meetings:calendar"), gettext("Möteskalender")),

@@ -17,25 +17,50 @@ from bodies.models import MandatePeriod, Organisation, Seat
 from members.models import Person
 from members.period_changes import PeriodChanges, latest_changes
 
+# A person's page: every current seat, then the other seats and the attendance in
+# pages of this size (?uppdragssida=2, ?motessida=2), so that it stays small however
+# long a career is.
+PERSON_PAGE_SIZE = 50
+SEATS_PAGE_PARAM = "uppdragssida"
+ATTENDANCE_PAGE_PARAM = "motessida"
+
 
 def person(request, slug):
-    """A published person and every seat they hold or held, by period. No contact details."""
+    """A published person: current seats, then earlier and later ones by period (paged),
+    then attendance (paged). No contact details."""
     person = get_object_or_404(
         Person.objects.public().select_related("party", "organisation"), slug=slug
     )
+    today = timezone.localdate()
     appointments = person.appointments.with_seats().order_by(
         "-seat__body__period__start", "seat__body__tree_id", "seat__body__lft", "start"
     )
+    # An open-ended appointment ends with its period.
+    current = appointments.current(today).filter(seat__body__period__end__gte=today)
+    others = appointments.exclude(pk__in=current.values("pk"))
+    page = Paginator(others, PERSON_PAGE_SIZE).get_page(request.GET.get(SEATS_PAGE_PARAM))
     return render(
         request,
         "members/person.html",
         {
             "person": person,
-            "appointments": appointments,
-            "today": timezone.localdate(),
+            "current": list(current),
+            "page": page,
+            "seats_query": _page_query(request, SEATS_PAGE_PARAM),
+            "attendance_page": request.GET.get(ATTENDANCE_PAGE_PARAM),
+            "attendance_query": _page_query(request, ATTENDANCE_PAGE_PARAM),
+            "today": today,
             "breadcrumbs": [(reverse("bodies:start"), gettext("Start"))],
         },
     )
+
+
+def _page_query(request, param):
+    """The query string without ``param``, to which a page link adds its own number."""
+    query = request.GET.copy()
+    query.pop(param, None)
+    text = query.urlencode()
+    return f"{text}&{param}=" if text else f"{param}="
 
 
 def organisations(request):

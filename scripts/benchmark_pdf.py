@@ -239,7 +239,14 @@ def main():
     if args.output == "-":
         print(text)
     else:
-        Path(args.output).write_text(text, encoding="utf-8")
+        # Keep the section scripts/benchmark_load.py writes into the same file.
+        output = Path(args.output)
+        old = output.read_text(encoding="utf-8") if output.exists() else ""
+        start, end = "<!-- benchmark_load: start -->", "<!-- benchmark_load: end -->"
+        if start in old and end in old:
+            section = start + old.split(start, 1)[1].split(end, 1)[0] + end
+            text = text.rstrip("\n") + "\n\n" + section + "\n"
+        output.write_text(text, encoding="utf-8")
         print(f"Wrote {args.output}", file=sys.stderr)
 
 

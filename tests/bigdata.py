@@ -246,3 +246,57 @@ def _appointments(periods, persons, busiest, unpublished, rng):
         else:
             appointments.append(Appointment(person=person, seat=seat, start=period.start))
     Appointment.objects.bulk_create(appointments, batch_size=500)
+
+
+def add_meetings(periods, busiest, per_year=4, today=None, seed=2):
+    """``per_year`` meetings a year for every body of the periods, with attendance.
+
+    Meetings before ``today`` are held, later ones planned. Each held meeting has one
+    ordinary member on its attendance list (present or absent, so that every body has
+    an attendance rate); ``busiest`` is on the list of every third held meeting as
+    well. Returns the number of meetings made.
+    """
+    from django.utils import timezone
+
+    from meetings.models import Attendance, Meeting
+
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    tz = timezone.get_current_timezone()
+    people = list(Person.objects.filter(is_published=True).values_list("pk", flat=True)[:500])
+    made = 0
+    for period in periods:
+        bodies = list(period.bodies.values_list("pk", flat=True))
+        meetings = []
+        for year in range(period.start.year, period.end.year + 1):
+            for number in range(per_year):
+                for index, body in enumerate(bodies):
+                    day = datetime.date(year, 1 + number * 12 // per_year, 1 + index % 27)
+                    start = datetime.datetime.combine(day, datetime.time(8 + index % 9), tzinfo=tz)
+                    meetings.append(
+                        Meeting(
+                            body_id=body,
+                            start=start,
+                            end=start + datetime.timedelta(hours=2),
+                            status=Meeting.Status.HELD if day < today else Meeting.Status.PLANNED,
+                            place="Regionens hus, sal B",
+                            note="Dagordningen skickas ut en vecka före mötet.",
+                        )
+                    )
+        meetings = Meeting.objects.bulk_create(meetings, batch_size=1000)
+        made += len(meetings)
+        attendance = []
+        for n, meeting in enumerate(m for m in meetings if m.status == Meeting.Status.HELD):
+            other = rng.choice(people)
+            if other != busiest.pk:
+                attendance.append(
+                    Attendance(
+                        meeting=meeting,
+                        person_id=other,
+                        status=Attendance.Status.PRESENT if n % 4 else Attendance.Status.ABSENT,
+                    )
+                )
+            if n % 3 == 0:
+                attendance.append(Attendance(meeting=meeting, person=busiest))
+        Attendance.objects.bulk_create(attendance, batch_size=1000)
+    return made

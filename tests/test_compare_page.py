@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from bodies import services
+from bodies import services, views
 from bodies.models import Body, MandatePeriod, Seat
 from tests import bigdata
 from tests.pages import STAMP_QUERIES, _Text, freeze_today, get, squash
@@ -401,3 +401,27 @@ def test_the_same_limit_holds_on_ten_times_oerebro(client, django_assert_max_num
     assert "compare-node--changed" in page.html
     assert MandatePeriod.objects.get(pk=new.pk).is_proposed
     assert "Förslag – inte beslutad" in page.text
+
+
+def test_many_changes_come_in_pages_and_large_charts_give_way_to_links(
+    client, changed, monkeypatch
+):
+    monkeypatch.setattr(views, "COMPARE_PAGE_SIZE", 3)
+    monkeypatch.setattr(views, "COMPARE_CHART_LIMIT", 5)
+    first = get(client, URL + "?fran=2023-2026&till=2027-2030")
+
+    # The headings count every change; the lists hold this page's.
+    assert "Nya organ (1)" in first.text and "Ändringar (7)" in first.text
+    assert len(items(first, "added-heading")) == 1
+    assert len(items(first, "closed-heading")) == 1
+    assert len(items(first, "changed-heading")) == 1
+    assert "Sida 1 av 3" in first.text
+    assert 'href="?fran=2023-2026&amp;till=2027-2030&amp;sida=2#summary-heading"' in first.html
+    # Ten bodies are over the limit: links to each period's own chart instead.
+    assert "compare-trees" not in first.html
+    assert "fler än 5 organ, för många för att visa sida vid sida" in first.text
+    assert 'href="/perioder/2027-2030/"' in first.html
+
+    last = get(client, URL + "?fran=2023-2026&till=2027-2030&sida=3")
+    assert len(items(last, "changed-heading")) == 3
+    assert "Se de andra sidorna av jämförelsen." in last.section("summary-heading")

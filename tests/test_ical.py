@@ -8,8 +8,15 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Meeting
+from tests.pages import freeze_today
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    # The feeds hold the last twelve months and everything ahead.
+    freeze_today(monkeypatch, datetime.date(2024, 11, 1))
 
 
 @pytest.fixture
@@ -93,3 +100,27 @@ def test_the_filtered_calendar_links_to_a_matching_feed(client, data):
     assert reverse("meetings:organisation_feed", args=["laxa-kommun"]) in page.content.decode()
     by_part = parse(client.get(reverse("meetings:feed") + "?organ=natverket"))
     assert set(events(by_part)) == {f"{data['winter'].uid}@samverkan"}
+
+
+def test_feeds_hold_the_last_twelve_months_and_everything_ahead_unless_asked_for_all(
+    client, data, make, monkeypatch
+):
+    old = make.meeting(data["council"], datetime.datetime(2023, 3, 2, 9))
+    edge = make.meeting(data["council"], datetime.datetime(2023, 11, 1, 9))
+    later = make.meeting(data["council"], datetime.datetime(2026, 5, 7, 9))
+    for url in (
+        reverse("meetings:feed"),
+        reverse("meetings:feed") + "?organ=regionala-samverkansradet",
+        reverse("meetings:body_feed", args=["regionala-samverkansradet"]),
+        reverse("meetings:organisation_feed", args=["nora-kommun"]),
+    ):
+        shown = events(parse(client.get(url)))
+        assert f"{edge.uid}@samverkan" in shown and f"{later.uid}@samverkan" in shown, url
+        assert f"{old.uid}@samverkan" not in shown, url
+        every = events(parse(client.get(url + ("&" if "?" in url else "?") + "alla=1")))
+        assert f"{old.uid}@samverkan" in every, url
+
+    # The calendar page says so and links to the whole feed.
+    page = client.get(reverse("meetings:calendar")).content.decode()
+    assert "de senaste 12 månaderna och alla kommande möten" in page
+    assert f'href="{reverse("meetings:feed")}?alla=1"' in page

@@ -246,7 +246,7 @@ def test_fragments_read_a_fixed_number_of_queries(db, make, django_assert_max_nu
     person = members[0][0]
     for source, context, budget in (
         ("{% body_meeting_summary body %}", {"body": body}, 4),
-        ("{% person_attendance person %}", {"person": person}, 1),
+        ("{% person_attendance person %}", {"person": person}, 2),
         ("{% upcoming_meetings 5 %}", {}, 1),
     ):
         template = Template("{% load meetings %}" + source)

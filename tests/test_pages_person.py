@@ -88,3 +88,35 @@ def test_a_secretary_is_called_secretary_not_member(client, make):
     assert "Regionala rådet Region Testlän Sekreterare från 1 januari 2023" in (
         get(client, tommy.get_absolute_url()).rows()
     )
+
+
+def test_current_seats_come_first_and_the_rest_is_paged_without_javascript(client, make, anna):
+    old = make.period("2015–2018")
+    town = make.organisation("Boby kommun")
+    for n in range(55):
+        body = make.body(old, f"Grupp {n:02d}")
+        make.appointment(anna, make.seat(body, town), end=datetime.date(2016, 6, 30))
+    for n in range(53):
+        meeting = make.meeting(make.body(old, f"Nätverk {n:02d}"), datetime.date(2016, 3, 1))
+        make.attendance(meeting, anna)
+
+    page = get(client, anna.get_absolute_url())
+    current = page.section("current-heading")
+    assert "Kulturrådet" in current and "Regionala rådet" not in current
+    other = page.section("other-heading")
+    assert "Regionala rådet" in other and "Kulturrådet" not in other
+    assert other.count("Grupp ") == 50 - 2  # the two other seats come first
+    assert "Sida 1 av 2" in other
+    assert 'href="?uppdragssida=2#other-heading"' in page.html
+    attendance = page.section("attendance-heading")
+    assert attendance.count("Nätverk ") == 50
+    assert "Närvarande eller tjänstgörande vid 53 av 53 möten" in attendance
+    assert 'href="?motessida=2#attendance-heading"' in page.html
+
+    second = get(client, anna.get_absolute_url() + "?uppdragssida=2&motessida=2")
+    assert second.section("other-heading").count("Grupp ") == 7
+    assert "Mandatperiod 2015–2018" in second.section("other-heading")
+    assert second.section("attendance-heading").count("Nätverk ") == 3
+    # Each set of links keeps the other list's page.
+    assert 'href="?motessida=2&amp;uppdragssida=1#other-heading"' in second.html
+    assert 'href="?uppdragssida=2&amp;motessida=1#attendance-heading"' in second.html

@@ -23,7 +23,7 @@ LIMITS = {
     "body on a date": 15,
     "body of a past period": 15,
     "body deep in the tree": 15,
-    "person": 3,
+    "person": 6,
     "organisations": 1,
     "organisation": 5,
     "county parts": 2,

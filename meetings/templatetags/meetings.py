@@ -5,6 +5,8 @@ page that includes one keeps a bounded query count.
 """
 
 from django import template
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from meetings.models import Attendance, Meeting, body_meetings, when_text
@@ -23,14 +25,29 @@ def body_meeting_summary(context, body):
 
 
 @register.inclusion_tag("meetings/includes/person_attendance.html")
-def person_attendance(person):
-    """The person's attendance at meetings, newest first (1 query)."""
-    rows = list(Attendance.objects.for_person_page(person))
-    counted = [row for row in rows if row.role != Attendance.Role.OTHER]
+def person_attendance(person, page=None, page_query="motessida=", per_page=50):
+    """The person's attendance at meetings, newest first, ``per_page`` rows a page
+    (2 queries: the totals, the page). ``page_query`` ends where a link's page number
+    goes."""
+    rows = Attendance.objects.for_person_page(person)
+    totals = rows.aggregate(
+        total=Count("pk"),
+        counted=Count("pk", filter=~Q(role=Attendance.Role.OTHER)),
+        attended=Count(
+            "pk",
+            filter=~Q(role=Attendance.Role.OTHER)
+            & Q(status__in=[Attendance.Status.PRESENT, Attendance.Status.SERVING]),
+        ),
+    )
+    paginator = Paginator(rows, per_page)
+    paginator.count = totals["total"]  # known already: no second COUNT
+    page = paginator.get_page(page)
     return {
-        "rows": rows,
-        "counted": len(counted),
-        "attended": sum(1 for row in counted if row.attended),
+        "rows": list(page.object_list),
+        "page": page,
+        "page_query": page_query,
+        "counted": totals["counted"],
+        "attended": totals["attended"],
     }
 
 
