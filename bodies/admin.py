@@ -458,6 +458,7 @@ class SeatInline(RegistryInline, admin.TabularInline):
             .get_queryset(request)
             .select_related("organisation", "body__period")
             .prefetch_related(*_holder_prefetches())
+            .labelled()
         )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -480,10 +481,7 @@ class SeatInline(RegistryInline, admin.TabularInline):
             backs.queryset = ordinary
             backs.choices = [
                 ("", backs.empty_label),
-                *(
-                    (seat.pk, backs_choice_label(seat))
-                    for seat in ordinary.select_related("organisation")
-                ),
+                *((seat.pk, backs_choice_label(seat)) for seat in ordinary.labelled()),
             ]
         return formset
 
@@ -660,12 +658,13 @@ class BodyAdmin(PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
         day = reference_day(body.period)
         report = body.composition(on=day)
         lines = []
+        labelled = Seat.objects.labelled(on=day).in_bulk([seat.pk for seat in report.vacant])
         for seat in report.vacant:
             lines.append(
                 format_html(
                     "{}: {}",
                     gettext("Vakant"),
-                    admin_link(seat, seat_choice_label(seat)),
+                    admin_link(seat, seat_choice_label(labelled[seat.pk])),
                 )
             )
         for missing in report.missing:
@@ -814,6 +813,18 @@ class SeatAdmin(PrefetchingChangeListMixin, RegistryAdmin):
     )
     autocomplete_fields = ("body", "organisation")
     inlines = (SeatAppointmentInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).labelled()
+
+    def for_choices(self, queryset):
+        return queryset.labelled()
+
+    def get_search_results(self, request, queryset, search_term):
+        """Body, period, organisation, role and holder, each word anywhere: "rådet nora 2"."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
 
     def get_fieldsets(self, request, obj=None):
         # A seat stays in its body: its appointments belong to that body's period.

@@ -9,17 +9,13 @@ from bodies.models import Body, Organisation, Seat
 
 
 def seat_choice_label(seat):
-    """A seat named within its body: "Askersunds kommun – ordinarie ledamot (ordförande)"."""
-    label = f"{seat.office_label or seat.organisation.name} – {seat.get_role_display()}"
-    if seat.position != Seat.Position.MEMBER:
-        label += f" ({seat.get_position_display()})"
-    return label
+    """A seat named within its body: "Nora kommun · ordinarie 2 (Tom Rymoén)"."""
+    return seat.short_label()
 
 
 def backs_choice_label(seat):
-    """An ordinary seat that a substitute can back: "Askersunds kommun: Kommundirektör"."""
-    label = seat.organisation.short_name or seat.organisation.name
-    return f"{label}: {seat.office_label}" if seat.office_label else label
+    """An ordinary seat a substitute can back, with its holder: whom the substitute backs."""
+    return seat.short_label()
 
 
 class OrdinarySeatChoiceField(forms.ModelChoiceField):
@@ -45,7 +41,7 @@ class SeatForm(forms.ModelForm):
             backs.queryset = (
                 Seat.objects.filter(body_id=body_id, role=Seat.Role.ORDINARY)
                 .exclude(pk=self.instance.pk)
-                .select_related("organisation")
+                .labelled()
             )
         else:
             backs.queryset = Seat.objects.none()
