@@ -71,6 +71,13 @@ def holders_text(seat):
     return gettext("Vakant")
 
 
+def bodies_of_period_url(period):
+    """The bodies' changelist filtered to the period (the filter's own parameter)."""
+    return (
+        f"{reverse('admin:bodies_body_changelist')}?{PeriodListFilter.parameter_name}={period.pk}"
+    )
+
+
 class PeriodListFilter(admin.SimpleListFilter):
     """Filter by mandate period; without a choice the current period is shown.
 
@@ -315,10 +322,11 @@ class MandatePeriodAdmin(StructureImportMixin, RegistryAdmin):
         ]
         if not request.user.has_perms(creates):
             raise PermissionDenied
-        start, end = services.next_period_dates(period)
+        start, end = services.next_free_period_dates(period)
         name = f"{start.year}–{end.year}"
         form = CarryForwardForm(
             request.POST or None,
+            period=period,
             initial={
                 "name": name,
                 "slug": slugify(name.replace("–", "-")),
@@ -326,12 +334,34 @@ class MandatePeriodAdmin(StructureImportMixin, RegistryAdmin):
                 "end": end,
             },
         )
+        if request.method == "GET":
+            for later in services.later_periods(period):
+                # Made already (often the proposal): go there instead of a second copy.
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        gettext("%(period)s finns redan (%(status)s, %(count)s organ).")
+                        % {
+                            "period": later.name,
+                            "status": later.get_status_display(),
+                            "count": later.body_count,
+                        },
+                        bodies_of_period_url(later),
+                        gettext("Visa organen i %(period)s") % {"period": later.name},
+                    ),
+                    messages.INFO,
+                )
         if request.method == "POST" and form.is_valid():
             try:
                 new = services.carry_forward(period, **form.cleaned_data, actor=request.user)
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                for field, messages_ in getattr(
+                    error, "message_dict", {None: error.messages}
+                ).items():
+                    field = field if field in form.fields else None
+                    for message in messages_:
+                        form.add_error(field, message)
             else:
                 self.message_user(
                     request,
@@ -342,8 +372,7 @@ class MandatePeriodAdmin(StructureImportMixin, RegistryAdmin):
                     % {"new": new.name, "count": new.bodies.count(), "old": period.name},
                     messages.SUCCESS,
                 )
-                changelist = reverse("admin:bodies_body_changelist")
-                return HttpResponseRedirect(f"{changelist}?period__id__exact={new.pk}")
+                return HttpResponseRedirect(bodies_of_period_url(new))
         return self.period_form(
             request, period, form, _("Skapa nästa mandatperiod från %(period)s")
         )

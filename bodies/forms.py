@@ -5,7 +5,7 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bodies.models import Body, Organisation, Seat
+from bodies.models import Body, MandatePeriod, Organisation, Seat
 
 
 def seat_choice_label(seat):
@@ -89,6 +89,46 @@ class CarryForwardForm(forms.Form):
             "nya periodens första dag."
         ),
     )
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if MandatePeriod.objects.filter(name=name).exists():
+            raise forms.ValidationError(_("Det finns redan en mandatperiod med det namnet."))
+        return name
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if MandatePeriod.objects.filter(slug=slug).exists() or slug in (
+            MandatePeriod.RESERVED_SLUGS
+        ):
+            raise forms.ValidationError(_("Adressen är upptagen; välj en annan."))
+        return slug
+
+    def clean(self):
+        """Each error at the field it is about: the dates of the new period."""
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and start <= self.period.end:
+            self.add_error(
+                "start",
+                gettext("Den nya perioden måste börja efter %(period)s.")
+                % {"period": self.period.name},
+            )
+        elif start and end:
+            if end <= start:
+                self.add_error("end", _("En mandatperiod måste sluta efter att den börjar."))
+            else:
+                overlapping = MandatePeriod.objects.filter(start__lte=end, end__gte=start).first()
+                if overlapping is not None:
+                    self.add_error(
+                        "start",
+                        gettext("Perioden överlappar %(period)s.") % {"period": overlapping.name},
+                    )
+        return data
 
 
 class MarkDecidedForm(forms.Form):
