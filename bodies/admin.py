@@ -21,6 +21,7 @@ from mptt.exceptions import InvalidMove
 from bodies import services
 from bodies.admin_import import StructureImportMixin
 from bodies.admin_rights import RegistryAdmin, RegistryInline
+from bodies.admin_roster import RosterAdminMixin
 from bodies.forms import (
     BodyForm,
     CarryForwardForm,
@@ -528,7 +529,7 @@ class SeatInline(RegistryInline, admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
+class BodyAdmin(RosterAdminMixin, PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
     # The composition comes before the wide text columns so that it stays in view.
     list_display = (
         "tree_actions",
@@ -536,6 +537,7 @@ class BodyAdmin(PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
         "kind",
         "seat_count",
         "composition_status",
+        "roster_link",
         "supports_name",
         "period",
     )
@@ -668,6 +670,15 @@ class BodyAdmin(PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
     @admin.display(description=_("platser"))
     def seat_count(self, body):
         return len(body.seats.all())
+
+    @admin.display(description=_("ledamöter"))
+    def roster_link(self, body):
+        return format_html(
+            '<a href="{}">{}<span class="visually-hidden"> – {}</span></a>',
+            reverse("admin:bodies_body_roster", args=[body.pk]),
+            gettext("Ledamöter och ersättare"),
+            body.name,
+        )
 
     @admin.display(description=_("sammansättning"))
     def composition_status(self, body):

@@ -721,6 +721,10 @@ class SeatQuerySet(models.QuerySet):
             label_backs_holder=_seat_holder("backs__", on=on),
         )
 
+    def numbered(self):
+        """Seats with their number within organisation and role (``Seat.number()``)."""
+        return self.annotate(label_number=_seat_number())
+
     def search(self, text):
         """Seats whose body, period, organisation, role or holder matches the text.
 
@@ -883,6 +887,14 @@ class Seat(models.Model):
             .first()
         )
         return appointment.person.full_name if appointment else ""
+
+    def role_text(self):
+        """ "ordinarie 2" or "ersättare 1, ordförande": the seat among its organisation's."""
+        number = self.number()
+        text = f"{self.role_word(self.role)} {number}" if number else self.role_word(self.role)
+        if self.position != self.Position.MEMBER:
+            text += f", {self.get_position_display()}"
+        return text
 
     def short_label(self):
         """The seat within its body: "Nora kommun · ordinarie 2 (Tom Rymoén)"."""
