@@ -208,7 +208,7 @@ def test_the_screen_needs_few_queries_for_many_seats(
     rsr, admin_client, make, django_assert_max_num_queries
 ):
     body, *_ = rsr
-    for number in range(60):
+    for _number in range(60):
         organisation = make.organisation()
         make.appointment(make.person(), make.seat(body, organisation), start=body.period.start)
     with django_assert_max_num_queries(30):
