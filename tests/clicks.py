@@ -32,44 +32,50 @@ class _Links(HTMLParser):
             self.links.append((re.sub(r"\s+", " ", text).strip(), href))
 
 
-class _PostForm(HTMLParser):
-    """The values of the page's post form as a browser would send them untouched."""
+class _Forms(HTMLParser):
+    """The page's forms (not the logout button) with the values a browser would send."""
 
-    def __init__(self, index):
+    def __init__(self):
         super().__init__()
-        self.index = index
-        self.seen = -1
-        self.inside = False
-        self.action = ""
-        self.values = {}
+        self.forms = []  # dicts: method, action, values, names
+        self._form = None
         self._select = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        is_post = (attrs.get("method") or "").lower() == "post"
-        if tag == "form" and is_post and attrs.get("id") != "logout-form":
-            self.seen += 1
-            self.inside = self.seen == self.index
-            if self.inside:
-                self.action = attrs.get("action") or ""
-        if not self.inside:
+        if tag == "form":
+            self._form = None
+            if attrs.get("id") != "logout-form":
+                self._form = {
+                    "method": (attrs.get("method") or "get").lower(),
+                    "action": attrs.get("action") or "",
+                    "values": {},
+                    "names": set(),
+                }
+                self.forms.append(self._form)
+            return
+        form = self._form
+        if form is None:
             return
         kind = (attrs.get("type") or "text").lower()
-        if tag == "input" and attrs.get("name") and kind not in ("submit", "button"):
+        name = attrs.get("name")
+        if tag in ("input", "select", "textarea") and name:
+            form["names"].add(name)
+        if tag == "input" and name and kind not in ("submit", "button", "image"):
             if kind in ("checkbox", "radio"):
                 if "checked" in attrs:
-                    self.values[attrs["name"]] = attrs.get("value", "on")
+                    form["values"][name] = attrs.get("value", "on")
             else:
-                self.values[attrs["name"]] = attrs.get("value") or ""
+                form["values"][name] = attrs.get("value") or ""
         elif tag == "select":
-            self._select = attrs.get("name")
-            self.values.setdefault(self._select, "")
+            self._select = name
+            form["values"].setdefault(name, "")
         elif tag == "option" and self._select and "selected" in attrs:
-            self.values[self._select] = attrs.get("value", "")
+            form["values"][self._select] = attrs.get("value", "")
 
     def handle_endtag(self, tag):
         if tag == "form":
-            self.inside = False
+            self._form = None
         elif tag == "select":
             self._select = None
 
@@ -89,27 +95,39 @@ class Journey:
         self._get(url)
         return self
 
-    def click(self, text):
-        """Follow the first link whose text is (or starts with) ``text``."""
+    def click(self, text, href=""):
+        """Follow the first link whose text is (or starts with) ``text`` (and whose
+        address contains ``href``, where two links say the same)."""
         parser = _Links()
         parser.feed(self.response.content.decode())
-        for link_text, href in parser.links:
-            if link_text == text or link_text.startswith(text):
+        for link_text, link_href in parser.links:
+            if (link_text == text or link_text.startswith(text)) and href in link_href:
                 self.clicks += 1
-                self._get(urljoin(self.url, unescape(href)))
+                self._get(urljoin(self.url, unescape(link_href)))
                 return self
         raise AssertionError(f"No link {text!r} on {self.url}")
 
-    def submit(self, data, form=0):
-        """Fill in the page's post form and press its button: one click, the post and
-        the redirect. Fields not in ``data`` are sent as the page shows them."""
-        parser = _PostForm(form)
+    def submit(self, data):
+        """Fill in a form and press its button: one click, the page load(s) it makes.
+
+        The form is the first on the page that has every field in ``data``; its other
+        fields are sent as the page shows them. A redirect is followed (a page load).
+        """
+        parser = _Forms()
         parser.feed(self.response.content.decode())
-        assert parser.seen >= form, f"No post form on {self.url}"
+        forms = [form for form in parser.forms if set(data) <= form["names"]]
+        assert forms, f"No form with {sorted(data)} on {self.url}"
+        form = forms[0]
         self.clicks += 1
         self.page_loads += 1
-        url = urljoin(self.url, unescape(parser.action)) if parser.action else self.url
-        response = self.client.post(url, {**parser.values, **data})
+        url = urljoin(self.url, unescape(form["action"])) if form["action"] else self.url
+        values = {**form["values"], **{k: str(v) for k, v in data.items()}}
+        if form["method"] == "get":
+            self.url = url.split("?")[0].split("#")[0]
+            self.response = self.client.get(self.url, values)
+            self.url += "?" + "&".join(f"{k}={v}" for k, v in values.items())
+            return self
+        response = self.client.post(url, values)
         self.response = response
         if response.status_code == 302:
             self._get(urljoin(url, response["Location"]))
