@@ -21,6 +21,7 @@ from mptt.exceptions import InvalidMove
 from bodies import services
 from bodies.admin_import import StructureImportMixin
 from bodies.admin_rights import RegistryAdmin, RegistryInline
+from bodies.admin_roster import RosterAdminMixin
 from bodies.forms import (
     BodyForm,
     CarryForwardForm,
@@ -69,6 +70,13 @@ def holders_text(seat):
     if seat.office_label:
         return seat.office_label
     return gettext("Vakant")
+
+
+def bodies_of_period_url(period):
+    """The bodies' changelist filtered to the period (the filter's own parameter)."""
+    return (
+        f"{reverse('admin:bodies_body_changelist')}?{PeriodListFilter.parameter_name}={period.pk}"
+    )
 
 
 class PeriodListFilter(admin.SimpleListFilter):
@@ -319,10 +327,11 @@ class MandatePeriodAdmin(StructureImportMixin, RegistryAdmin):
         ]
         if not request.user.has_perms(creates):
             raise PermissionDenied
-        start, end = services.next_period_dates(period)
+        start, end = services.next_free_period_dates(period)
         name = f"{start.year}–{end.year}"
         form = CarryForwardForm(
             request.POST or None,
+            period=period,
             initial={
                 "name": name,
                 "slug": slugify(name.replace("–", "-")),
@@ -330,12 +339,34 @@ class MandatePeriodAdmin(StructureImportMixin, RegistryAdmin):
                 "end": end,
             },
         )
+        if request.method == "GET":
+            for later in services.later_periods(period):
+                # Made already (often the proposal): go there instead of a second copy.
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        gettext("%(period)s finns redan (%(status)s, %(count)s organ).")
+                        % {
+                            "period": later.name,
+                            "status": later.get_status_display(),
+                            "count": later.body_count,
+                        },
+                        bodies_of_period_url(later),
+                        gettext("Visa organen i %(period)s") % {"period": later.name},
+                    ),
+                    messages.INFO,
+                )
         if request.method == "POST" and form.is_valid():
             try:
                 new = services.carry_forward(period, **form.cleaned_data, actor=request.user)
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                for field, messages_ in getattr(
+                    error, "message_dict", {None: error.messages}
+                ).items():
+                    field = field if field in form.fields else None
+                    for message in messages_:
+                        form.add_error(field, message)
             else:
                 self.message_user(
                     request,
@@ -346,8 +377,7 @@ class MandatePeriodAdmin(StructureImportMixin, RegistryAdmin):
                     % {"new": new.name, "count": new.bodies.count(), "old": period.name},
                     messages.SUCCESS,
                 )
-                changelist = reverse("admin:bodies_body_changelist")
-                return HttpResponseRedirect(f"{changelist}?period__id__exact={new.pk}")
+                return HttpResponseRedirect(bodies_of_period_url(new))
         return self.period_form(
             request, period, form, _("Skapa nästa mandatperiod från %(period)s")
         )
@@ -462,6 +492,7 @@ class SeatInline(RegistryInline, admin.TabularInline):
             .get_queryset(request)
             .select_related("organisation", "body__period")
             .prefetch_related(*_holder_prefetches())
+            .labelled()
         )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -484,10 +515,7 @@ class SeatInline(RegistryInline, admin.TabularInline):
             backs.queryset = ordinary
             backs.choices = [
                 ("", backs.empty_label),
-                *(
-                    (seat.pk, backs_choice_label(seat))
-                    for seat in ordinary.select_related("organisation")
-                ),
+                *((seat.pk, backs_choice_label(seat)) for seat in ordinary.labelled()),
             ]
         return formset
 
@@ -505,7 +533,7 @@ class SeatInline(RegistryInline, admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
+class BodyAdmin(RosterAdminMixin, PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
     # The composition comes before the wide text columns so that it stays in view.
     list_display = (
         "tree_actions",
@@ -513,6 +541,7 @@ class BodyAdmin(PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
         "kind",
         "seat_count",
         "composition_status",
+        "roster_link",
         "supports_name",
         "period",
     )
@@ -646,6 +675,15 @@ class BodyAdmin(PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
     def seat_count(self, body):
         return len(body.seats.all())
 
+    @admin.display(description=_("ledamöter"))
+    def roster_link(self, body):
+        return format_html(
+            '<a href="{}">{}<span class="visually-hidden"> – {}</span></a>',
+            reverse("admin:bodies_body_roster", args=[body.pk]),
+            gettext("Ledamöter och ersättare"),
+            body.name,
+        )
+
     @admin.display(description=_("sammansättning"))
     def composition_status(self, body):
         return composition_status_text(body.composition(on=reference_day(body.period)))
@@ -664,12 +702,13 @@ class BodyAdmin(PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
         day = reference_day(body.period)
         report = body.composition(on=day)
         lines = []
+        labelled = Seat.objects.labelled(on=day).in_bulk([seat.pk for seat in report.vacant])
         for seat in report.vacant:
             lines.append(
                 format_html(
                     "{}: {}",
                     gettext("Vakant"),
-                    admin_link(seat, seat_choice_label(seat)),
+                    admin_link(seat, seat_choice_label(labelled[seat.pk])),
                 )
             )
         for missing in report.missing:
@@ -818,6 +857,18 @@ class SeatAdmin(PrefetchingChangeListMixin, RegistryAdmin):
     )
     autocomplete_fields = ("body", "organisation")
     inlines = (SeatAppointmentInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).labelled()
+
+    def for_choices(self, queryset):
+        return queryset.labelled()
+
+    def get_search_results(self, request, queryset, search_term):
+        """Body, period, organisation, role and holder, each word anywhere: "rådet nora 2"."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
 
     def get_fieldsets(self, request, obj=None):
         # A seat stays in its body: its appointments belong to that body's period.

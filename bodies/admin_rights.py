@@ -97,12 +97,15 @@ class RightsMixin:
         return request.user.has_perm(perm_name(self.opts, action), obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not self.roles(request).registry_secretary and "queryset" not in kwargs:
-            target = self.admin_site._registry.get(db_field.remote_field.model)
-            if isinstance(target, RegistryAdmin):
-                kwargs["queryset"] = target.choosable(
-                    request, db_field.remote_field.model._default_manager.all(), db_field
-                )
+        target = self.admin_site._registry.get(db_field.remote_field.model)
+        if isinstance(target, RegistryAdmin) and "queryset" not in kwargs:
+            queryset = self.get_field_queryset(kwargs.get("using"), db_field, request)
+            if queryset is None:
+                queryset = db_field.remote_field.model._default_manager.using(kwargs.get("using"))
+            if not self.roles(request).registry_secretary:
+                queryset = target.choosable(request, queryset, db_field)
+            # The choices named as the target's admin names them (seats: with holders).
+            kwargs["queryset"] = target.for_choices(queryset)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -166,6 +169,10 @@ class RegistryAdmin(RightsMixin, SimpleHistoryAdmin):
     def choosable(self, request, queryset, field):
         """What someone who is not registry secretary may choose for ``field``."""
         return self.scope(request, queryset)
+
+    def for_choices(self, queryset):
+        """The queryset a foreign key's choices (and autocomplete) list: what labels need."""
+        return queryset
 
     def save_model(self, request, obj, form, change):
         # The rules again, on the new values: a seat changed to another organisation's,
@@ -329,9 +336,13 @@ class RegistryInline(RightsMixin):
                 continue
             attname = self.model._meta.get_field(name).attname
             current = rows.exclude(**{f"{attname}__isnull": True}).values(attname)
-            field.queryset = field.queryset.model._default_manager.filter(
+            target = self.admin_site._registry.get(field.queryset.model)
+            queryset = field.queryset.model._default_manager.filter(
                 models.Q(pk__in=field.queryset.values("pk")) | models.Q(pk__in=current)
             )
+            if isinstance(target, RegistryAdmin):
+                queryset = target.for_choices(queryset)
+            field.queryset = queryset
 
     def check_rows(self, request, formset):
         """Refuse rows the user may not add, change (before or after) or delete."""

@@ -5,21 +5,17 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bodies.models import Body, Organisation, Seat
+from bodies.models import Body, MandatePeriod, Organisation, Seat
 
 
 def seat_choice_label(seat):
-    """A seat named within its body: "Askersunds kommun – ordinarie ledamot (ordförande)"."""
-    label = f"{seat.office_label or seat.organisation.name} – {seat.get_role_display()}"
-    if seat.position != Seat.Position.MEMBER:
-        label += f" ({seat.get_position_display()})"
-    return label
+    """A seat named within its body: "Nora kommun · ordinarie 2 (Tom Rymoén)"."""
+    return seat.short_label()
 
 
 def backs_choice_label(seat):
-    """An ordinary seat that a substitute can back: "Askersunds kommun: Kommundirektör"."""
-    label = seat.organisation.short_name or seat.organisation.name
-    return f"{label}: {seat.office_label}" if seat.office_label else label
+    """An ordinary seat a substitute can back, with its holder: whom the substitute backs."""
+    return seat.short_label()
 
 
 class OrdinarySeatChoiceField(forms.ModelChoiceField):
@@ -45,7 +41,7 @@ class SeatForm(forms.ModelForm):
             backs.queryset = (
                 Seat.objects.filter(body_id=body_id, role=Seat.Role.ORDINARY)
                 .exclude(pk=self.instance.pk)
-                .select_related("organisation")
+                .labelled()
             )
         else:
             backs.queryset = Seat.objects.none()
@@ -93,6 +89,46 @@ class CarryForwardForm(forms.Form):
             "nya periodens första dag."
         ),
     )
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if MandatePeriod.objects.filter(name=name).exists():
+            raise forms.ValidationError(_("Det finns redan en mandatperiod med det namnet."))
+        return name
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if MandatePeriod.objects.filter(slug=slug).exists() or slug in (
+            MandatePeriod.RESERVED_SLUGS
+        ):
+            raise forms.ValidationError(_("Adressen är upptagen; välj en annan."))
+        return slug
+
+    def clean(self):
+        """Each error at the field it is about: the dates of the new period."""
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and start <= self.period.end:
+            self.add_error(
+                "start",
+                gettext("Den nya perioden måste börja efter %(period)s.")
+                % {"period": self.period.name},
+            )
+        elif start and end:
+            if end <= start:
+                self.add_error("end", _("En mandatperiod måste sluta efter att den börjar."))
+            else:
+                overlapping = MandatePeriod.objects.filter(start__lte=end, end__gte=start).first()
+                if overlapping is not None:
+                    self.add_error(
+                        "start",
+                        gettext("Perioden överlappar %(period)s.") % {"period": overlapping.name},
+                    )
+        return data
 
 
 class MarkDecidedForm(forms.Form):

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat, Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
@@ -670,7 +671,92 @@ class CompositionRule(models.Model):
         }
 
 
+def _seat_number(prefix=""):
+    """The seat's number among its body's seats of the same organisation and role.
+
+    Counted in SQL (seats ordered by ``order`` then id), so that a filtered or searched
+    list keeps the numbers the whole body gives its seats.
+    """
+
+    def outer(name):
+        return OuterRef(f"{prefix}{name}")
+
+    earlier = Seat.objects.filter(
+        body=outer("body"), organisation=outer("organisation"), role=outer("role")
+    ).filter(Q(order__lt=outer("order")) | Q(order=outer("order"), pk__lte=outer("pk")))
+    return Subquery(
+        earlier.order_by().values("body").annotate(number=models.Count("pk")).values("number")[:1]
+    )
+
+
+def _seat_holder(prefix="", on=None):
+    """The name of whoever holds the seat on the day (today, kept within its period)."""
+    from members.models import Appointment
+
+    period = f"{prefix}body__period__"
+    day = Least(
+        Greatest(Value(on or timezone.localdate()), OuterRef(f"{period}start")),
+        OuterRef(f"{period}end"),
+    )
+    holding = (
+        Appointment.objects.filter(seat=OuterRef(f"{prefix}pk"), start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .order_by("-start")
+        .annotate(name=Concat("person__first_name", Value(" "), "person__last_name"))
+    )
+    return Subquery(holding.values("name")[:1], output_field=models.CharField())
+
+
 class SeatQuerySet(models.QuerySet):
+    def labelled(self, on=None):
+        """Seats with everything ``Seat.label()`` says, in the one query of the list.
+
+        The number within the organisation and role, the holder on the day (today by
+        default, kept within the seat's period) and the same for the seat it backs.
+        """
+        return self.select_related("body__period", "organisation", "backs__organisation").annotate(
+            label_number=_seat_number(),
+            label_holder=_seat_holder(on=on),
+            label_backs_number=_seat_number("backs__"),
+            label_backs_holder=_seat_holder("backs__", on=on),
+        )
+
+    def numbered(self):
+        """Seats with their number within organisation and role (``Seat.number()``)."""
+        return self.annotate(label_number=_seat_number())
+
+    def search(self, text):
+        """Seats whose body, period, organisation, role or holder matches the text.
+
+        Each word must match one of them: "rsr nora ersättare" or "2023 rymoén".
+        """
+        from members.models import Appointment
+
+        queryset = self
+        for word in text.split():
+            query = (
+                casefree_contains("body__name", word)
+                | casefree_contains("body__short_name", word)
+                | Q(body__period__name__icontains=word)
+                | casefree_contains("organisation__name", word)
+                | casefree_contains("organisation__short_name", word)
+                | casefree_contains("office_label", word)
+            )
+            roles = [
+                value
+                for value, label in Seat.Role.choices
+                if word.lower() in str(label).lower() or word.lower() in Seat.role_word(value)
+            ]
+            if roles:
+                query |= Q(role__in=roles)
+            holders = Appointment.objects.filter(
+                Q(casefree_contains("person__first_name", word))
+                | Q(casefree_contains("person__last_name", word))
+            ).values("seat_id")
+            query |= Q(pk__in=holders)
+            queryset = queryset.filter(query)
+        return queryset
+
     def with_appointments(self):
         """Seats with their holders, ready for a roster, in a fixed number of queries."""
         from members.models import Appointment
@@ -758,8 +844,97 @@ class Seat(models.Model):
         ]
 
     def __str__(self):
-        label = self.office_label or self.organisation.name
-        return f"{self.body.display_name}: {label} – {self.get_role_display()}"
+        return self.label()
+
+    @staticmethod
+    def role_word(role):
+        """The role as a label says it: "ordinarie" or "ersättare"."""
+        if role == Seat.Role.ORDINARY:
+            return gettext("ordinarie")
+        return gettext("ersättare")
+
+    def number(self):
+        """The seat's number among its body's seats of the same organisation and role."""
+        number = getattr(self, "label_number", None)
+        if number is None and self.pk and self.body_id:
+            number = self._numbered(self)
+        return number
+
+    @staticmethod
+    def _numbered(seat):
+        return (
+            Seat.objects.filter(
+                body_id=seat.body_id, organisation_id=seat.organisation_id, role=seat.role
+            )
+            .filter(Q(order__lt=seat.order) | Q(order=seat.order, pk__lte=seat.pk))
+            .count()
+        )
+
+    def holder_name(self, on=None):
+        """Whoever holds the seat on the day (today, kept within the period), or ""."""
+        if hasattr(self, "label_holder") and on is None:
+            return self.label_holder or ""
+        if not self.pk:
+            return ""
+        from members.models import Appointment
+
+        day = on or self.body.period.default_day()
+        appointment = (
+            Appointment.objects.filter(seat=self)
+            .current(on=day)
+            .select_related("person")
+            .order_by("-start")
+            .first()
+        )
+        return appointment.person.full_name if appointment else ""
+
+    def role_text(self):
+        """ "ordinarie 2" or "ersättare 1, ordförande": the seat among its organisation's."""
+        number = self.number()
+        text = f"{self.role_word(self.role)} {number}" if number else self.role_word(self.role)
+        if self.position != self.Position.MEMBER:
+            text += f", {self.get_position_display()}"
+        return text
+
+    def short_label(self):
+        """The seat within its body: "Nora kommun · ordinarie 2 (Tom Rymoén)"."""
+        return " · ".join([self.organisation.name, self._role_text()])
+
+    def label(self):
+        """The seat as people can tell it apart from every other, everywhere in the admin.
+
+        "RSR 2023–2026 · Nora kommun · ordinarie 2 (Tom Rymoén)": body, period,
+        organisation, role and number, and who holds it today (or "vakant"); a
+        substitute seat also says whom it backs. ``Seat.objects.labelled()`` fetches
+        all of it with the seats; a seat fetched otherwise asks for it (a few queries).
+        """
+        if not (self.body_id and self.organisation_id):
+            return gettext("ny plats")
+        head = f"{self.body.display_name} {self.body.period.name}"
+        return " · ".join([head, self.short_label()])
+
+    def _role_text(self):
+        text = self._seat_text(self, self.number(), self.holder_name())
+        if self.role == self.Role.SUBSTITUTE and self.backs_id:
+            backs = self.backs
+            if hasattr(self, "label_backs_number"):
+                number, holder = self.label_backs_number, self.label_backs_holder or ""
+            else:
+                number, holder = backs.number(), backs.holder_name()
+            backed = self._seat_text(backs, number, holder)
+            if backs.organisation_id != self.organisation_id:
+                backed = f"{backs.organisation.name} {backed}"
+            text = gettext("%(seat)s för %(backed)s") % {"seat": text, "backed": backed}
+        return text
+
+    @staticmethod
+    def _seat_text(seat, number, holder):
+        """ "ordinarie 2, ordförande (Tom Rymoén)" """
+        word = Seat.role_word(seat.role)
+        text = f"{word} {number}" if number else word
+        if seat.position != Seat.Position.MEMBER:
+            text += f", {seat.get_position_display()}"
+        return f"{text} ({holder or seat.office_label or gettext('vakant')})"
 
     @property
     def counts_as_member(self):

@@ -12,9 +12,32 @@ from bodies.models import Body, CompositionRule, MandatePeriod, Membership, Seat
 
 def next_period_dates(period):
     """The period after ``period``, as long as it: 2023–2026 gives 2027-01-01 – 2030-12-31."""
-    start = period.end + datetime.timedelta(days=1)
-    years = period.end.year - period.start.year + 1
+    return _period_after(period.end, period.end.year - period.start.year + 1)
+
+
+def _period_after(day, years):
+    start = day + datetime.timedelta(days=1)
     return start, start.replace(year=start.year + years) - datetime.timedelta(days=1)
+
+
+def next_free_period_dates(period):
+    """The first period after ``period``, as long as it, that overlaps no existing period.
+
+    From 2023–2026 with the proposal 2027–2030 already made: 2031-01-01 – 2034-12-31.
+    """
+    years = period.end.year - period.start.year + 1
+    start, end = _period_after(period.end, years)
+    while True:
+        taken = MandatePeriod.objects.filter(start__lte=end, end__gte=start).order_by("-end")
+        latest = taken.first()
+        if latest is None:
+            return start, end
+        start, end = _period_after(latest.end, years)
+
+
+def later_periods(period):
+    """Periods after ``period`` already made (a proposal, say), nearest first, with body counts."""
+    return MandatePeriod.objects.filter(start__gt=period.end).with_body_counts().order_by("start")
 
 
 @transaction.atomic

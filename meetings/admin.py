@@ -11,6 +11,8 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
@@ -33,6 +35,17 @@ WARNING_FLAGS = {
     "attendance_without_seat": _("närvaro utan plats"),
     "still_planned": _("passerat men planerat"),
 }
+
+
+class ChooseBodyForm(forms.Form):
+    """The first step of a new meeting: whose meeting, which day (sent as GET)."""
+
+    body = forms.ModelChoiceField(label=_("Organ"), queryset=Body.objects.none())
+    datum = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -294,6 +307,32 @@ class MeetingAdmin(FreeTextPrivacyMixin, RegistryAdmin):
 
     def period_of(self, obj):
         return obj.body.period
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """A new meeting starts by choosing body and date: the form then comes filled in
+        with the attendance list from the roster on that day (no first save needed)."""
+        wants_choice = not (
+            request.GET.get("body") or request.GET.get("steg") or IS_POPUP_VAR in request.GET
+        )
+        if request.method == "GET" and wants_choice and self.has_add_permission(request):
+            return self.choose_body_view(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def choose_body_view(self, request):
+        bodies = Body.objects.select_related("period").order_by("-period__start", "tree_id", "lft")
+        if not self.roles(request).registry_secretary:
+            bodies = bodies.filter(pk__in=self.roles(request).body_ids).filter(
+                open_periods_q("period__")
+            )
+        form = ChooseBodyForm(bodies=bodies, initial={"datum": timezone.localdate()})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Registrera möte: välj organ och datum"),
+            "form": form,
+            "skip_url": f"{reverse('admin:meetings_meeting_add')}?steg=formular",
+        }
+        return TemplateResponse(request, "admin/meetings/meeting/choose_body.html", context)
 
     def get_changeform_initial_data(self, request):
         """A meeting started from a body page: the body, and 09.00–12.00 on the day."""

@@ -405,6 +405,11 @@ class Meeting(ScreenedText):
                 gettext("Ordföranden %(name)s är antecknad som frånvarande.")
                 % {"name": by_person[self.chair_id].person.full_name}
             )
+        if self.chair_id and attendances and self.chair_id not in by_person:
+            messages.append(
+                gettext("Ordföranden %(name)s finns inte med på närvarolistan.")
+                % {"name": self.chair.full_name}
+            )
         if self.secretary_id and is_absent(self.secretary_id):
             messages.append(
                 gettext("Sekreteraren %(name)s är antecknad som frånvarande.")

@@ -157,7 +157,11 @@ class Appointment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} – {self.seat}"
+        # Not the seat's full label: that asks for its number and holder (a changelist
+        # names every row).
+        seat = self.seat
+        where = f"{seat.body.display_name} {seat.body.period.name} · {seat.organisation.name}"
+        return f"{self.person} – {where} · {Seat.role_word(seat.role)}"
 
     def covers(self, day):
         return self.start <= day and (self.end is None or self.end >= day)

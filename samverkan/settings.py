@@ -243,6 +243,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The admin posts whole grids in one form: a meeting's attendance (about 9 fields a row)
+# and a body's seats. Django's default of 1,000 fields refused a meeting of some 135
+# attendees with a bare 400 and lost the typing; 10,000 fields holds 400 attendance
+# rows or seats with room to spare and still bounds what one request may carry.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -74,3 +74,62 @@ def test_the_status_cannot_be_changed_in_passing(admin_client, make):
     page = admin_client.get(reverse("admin:bodies_mandateperiod_change", args=[proposal.pk]))
     assert 'name="status"' not in page.text
     assert "Markera som beslutad" in page.text
+
+
+def test_after_creating_the_next_period_the_list_shows_its_bodies(admin_client, period):
+    response = admin_client.post(
+        reverse("admin:bodies_mandateperiod_carry_forward", args=[period.pk]),
+        {"name": "2027–2030", "slug": "2027-2030", "start": "2027-01-01", "end": "2030-12-31"},
+    )
+    new = MandatePeriod.objects.get(slug="2027-2030")
+    assert response.url.endswith(f"?period={new.pk}")
+
+    bodies = admin_client.get(response.url)
+
+    assert "2 organ" in bodies.text
+    assert list(bodies.context["cl"].queryset) == list(Body.objects.filter(period=new))
+
+
+def test_the_form_proposes_the_next_free_period_and_links_the_existing_one(
+    admin_client, period, make
+):
+    proposal = make.period("2027–2030", status=MandatePeriod.Status.PROPOSED)
+    make.body(proposal, "Regionala rådet")
+
+    form = admin_client.get(reverse("admin:bodies_mandateperiod_carry_forward", args=[period.pk]))
+
+    assert 'value="2031–2034"' in form.text
+    assert 'value="2031-01-01"' in form.text
+    assert "2027–2030 finns redan (förslag, 1 organ)." in form.text
+    assert f'href="/admin/bodies/body/?period={proposal.pk}"' in form.text
+
+
+def test_the_proposed_next_free_period_can_be_created_as_it_stands(admin_client, period, make):
+    make.period("2027–2030", status=MandatePeriod.Status.PROPOSED)
+    form = admin_client.get(reverse("admin:bodies_mandateperiod_carry_forward", args=[period.pk]))
+    data = {name: field.initial for name, field in form.context["form"].fields.items()}
+    data.update(form.context["form"].initial)
+
+    response = admin_client.post(
+        reverse("admin:bodies_mandateperiod_carry_forward", args=[period.pk]),
+        {key: value for key, value in data.items() if value is not None},
+    )
+
+    assert response.status_code == 302
+    assert MandatePeriod.objects.get(slug="2031-2034").bodies.count() == 2
+
+
+def test_errors_name_their_field(admin_client, period, make):
+    make.period("2027–2030", status=MandatePeriod.Status.PROPOSED)
+
+    response = admin_client.post(
+        reverse("admin:bodies_mandateperiod_carry_forward", args=[period.pk]),
+        {"name": "2027–2030", "slug": "2027-2030", "start": "2027-01-01", "end": "2030-12-31"},
+    )
+
+    errors = response.context["form"].errors
+    assert errors["name"] == ["Det finns redan en mandatperiod med det namnet."]
+    assert errors["slug"] == ["Adressen är upptagen; välj en annan."]
+    assert errors["start"] == ["Perioden överlappar 2027–2030."]
+    assert "__all__" not in errors
+    assert MandatePeriod.objects.count() == 2
