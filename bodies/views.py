@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
+from bodies.chart import web_chart
 from bodies.comparison import compare
 from bodies.models import (
     Body,
@@ -34,11 +35,16 @@ def start(request):
     """The current period's structure as a chart, a search box, links to other periods."""
     period = MandatePeriod.objects.current()
     periods = list(MandatePeriod.objects.order_by("-start"))
-    forest = Body.forest(Body.objects.for_period(period).for_chart()) if period else []
+    bodies = list(Body.objects.for_period(period).for_chart()) if period else []
     return render(
         request,
         "bodies/start.html",
-        {"period": period, "periods": periods, "forest": forest},
+        {
+            "period": period,
+            "periods": periods,
+            "forest": Body.forest(bodies),
+            "chart": web_chart(bodies),
+        },
     )
 
 
@@ -83,6 +89,7 @@ def period(request, slug):
             "kind_label": Body.Kind(kind).label if kind else "",
             "kind_error": kind_error,
             "matches": matches,
+            "chart": None if kind else web_chart(bodies),
             "other_periods": others,
             "previous_period": next((p for p in others if p.start < period.start), None),
             "next_period": next((p for p in reversed(others) if p.start > period.start), None),
