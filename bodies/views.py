@@ -9,7 +9,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -21,14 +20,11 @@ from bodies.models import (
     Body,
     CountyPart,
     MandatePeriod,
-    Organisation,
     RosterCell,
     Seat,
-    casefree_contains,
 )
-from members.models import Person
-
-SEARCH_LIMIT = 50
+from samverkan.search import LIMIT
+from samverkan.search import search as search_registry
 
 
 def start(request):
@@ -215,42 +211,18 @@ def county_part(request, slug):
 
 
 def search(request):
-    """People, bodies and organisations whose names contain the text asked for."""
-    q = request.GET.get("q", "").strip()[:100]
-    context = {"q": q, "limit": SEARCH_LIMIT}
-    if q:
-        current = MandatePeriod.objects.current()
-        people = list(
-            Person.objects.public()
-            .search(q)
-            .select_related("party", "organisation")[: SEARCH_LIMIT + 1]
-        )
-        bodies = list(
-            Body.objects.search(q)
-            .select_related("period")
-            .annotate(
-                is_current=Case(
-                    When(period=current, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("is_current", "-period__start", "tree_id", "lft")[: SEARCH_LIMIT + 1]
-        )
-        organisations = list(
-            Organisation.objects.filter(
-                casefree_contains("name", q) | casefree_contains("short_name", q)
-            ).select_related("county_part")[: SEARCH_LIMIT + 1]
-        )
-        context.update(
-            current=current,
-            people=people[:SEARCH_LIMIT],
-            bodies=bodies[:SEARCH_LIMIT],
-            organisations=organisations[:SEARCH_LIMIT],
-            more=any(len(found) > SEARCH_LIMIT for found in (people, bodies, organisations)),
-            total=len(people) + len(bodies) + len(organisations),
-        )
-    context["breadcrumbs"] = [(reverse("bodies:start"), gettext("Start"))]
+    """People, bodies, organisations, agenda items and decisions that match the text
+    asked for, grouped by kind, best first (samverkan/search.py)."""
+    raw = request.GET.get("q", "")
+    current = MandatePeriod.objects.current() if raw.strip() else None
+    results = search_registry(raw, current)
+    context = {
+        "q": results.q,
+        "limit": LIMIT,
+        "results": results,
+        "current": current,
+        "breadcrumbs": [(reverse("bodies:start"), gettext("Start"))],
+    }
     return render(request, "bodies/search.html", context)
 
 
