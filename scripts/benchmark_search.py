@@ -41,6 +41,10 @@ WORDS = (
 def setup_django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
+    # No shared cache and no PDFs made ahead of time: only the search is timed.
+    os.environ.setdefault("CACHE_URL", "locmem://")
+    os.environ.setdefault("TASKS_BACKEND", "immediate")
+    os.environ.setdefault("PDF_PRERENDER", "0")
     import django
 
     django.setup()
