@@ -84,8 +84,14 @@ class Terms:
 
     @property
     def prefixes(self):
-        """Every word prefix of every alternative: what ``highlight`` marks."""
-        return sorted({w for group in self.groups for alt in group for w in alt}, key=len)
+        """The words of one-word alternatives: ``highlight`` marks words starting so."""
+        return sorted({alt[0] for group in self.groups for alt in group if len(alt) == 1}, key=len)
+
+    @property
+    def phrases(self):
+        """Alternatives of several words ("kc rd", "regional utvecklingsstrategi"):
+        ``highlight`` marks them where they stand together."""
+        return [alt for group in self.groups for alt in group if len(alt) > 1]
 
     def as_json(self):
         return json.dumps([[list(alt) for alt in group] for group in self.groups])
@@ -168,21 +174,30 @@ def score(name, rest, terms_json):
     return total
 
 
-def _marked_spans(text, prefixes):
-    """(start, end) of each word of ``text`` that starts with one of the prefixes."""
+def _marked_spans(text, terms):
+    """(start, end) of each word of ``text`` that starts with one of the terms'
+    prefixes, and of each run of words that starts with one of their phrases."""
     folded = fold(text)
     spans = []
+    for phrase in terms.phrases:
+        pattern = r"(?<![^\W_])" + r"[^\W_]*[\W_]+".join(map(re.escape, phrase)) + r"[^\W_]*"
+        spans += [(m.start(), m.end()) for m in re.finditer(pattern, folded)]
+    prefixes = terms.prefixes
     for match in _WORD.finditer(folded):
-        word = match.group(0)
-        best = max((len(p) for p in prefixes if word.startswith(p)), default=0)
-        if best:
+        if any(match.group(0).startswith(p) for p in prefixes):
             spans.append((match.start(), match.end()))
-    return spans
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
-def _highlight_plain(text, prefixes):
+def _highlight_plain(text, terms):
     out, last = [], 0
-    for start, end in _marked_spans(text, prefixes):
+    for start, end in _marked_spans(text, terms):
         out.append(escape(text[last:start]))
         out.append(f"<mark>{escape(text[start:end])}</mark>")
         last = end
@@ -196,13 +211,12 @@ def highlight(text, terms):
     Words already marked by the database (between ``MARK_START`` and ``MARK_STOP``)
     stay marked.
     """
-    prefixes = terms.prefixes
     out = []
     for n, part in enumerate(re.split(f"[{MARK_START}{MARK_STOP}]", text or "")):
         if n % 2:
             out.append(f"<mark>{escape(part)}</mark>")
         else:
-            out.append(_highlight_plain(part, prefixes))
+            out.append(_highlight_plain(part, terms))
     return mark_safe("".join(out))  # every piece is escaped
 
 
@@ -211,7 +225,7 @@ def snippet(text, terms, size=28):
     text = " ".join((text or "").split())
     if not text:
         return ""
-    spans = _marked_spans(text, terms.prefixes)
+    spans = _marked_spans(text, terms)
     if not spans:
         return ""
     pieces = list(re.finditer(r"\S+", text))

@@ -108,8 +108,10 @@ def synonyms(q):
     One query: the bodies' and organisations' short names and the parties whose
     abbreviation is one of the query's words.
     """
-    chunks = {fold(chunk).strip(".,;:!?()\"'”“") for chunk in q.split()}
-    table = {key: list(value) for key, value in ABBREVIATIONS.items() if key in chunks}
+    typed = {chunk.strip(".,;:!?()\"'”“") for chunk in q.split()}
+    folded = {fold(chunk) for chunk in typed}
+    table = {key: list(value) for key, value in ABBREVIATIONS.items() if key in folded}
+    chunks = {chunk for chunk in typed | folded if chunk}
     if not chunks:
         return table
     wanted = Q()
@@ -315,10 +317,13 @@ class _Postgres:
         )
 
     def snippet(self, obj, *fields):
-        """The database's headline, or the start of the text where it found nothing."""
+        """The fragments the database's headline chose, or where it marked nothing
+        (an accent it did not fold), the fragment ``snippet`` finds."""
         headline = obj.headline or ""
         if MARK_START in headline:
-            return mark_safe(highlight(headline, self.terms))
+            # The database chose the fragments; the words are marked as on SQLite.
+            plain = headline.replace(MARK_START, "").replace(MARK_STOP, "")
+            return mark_safe(highlight(plain, self.terms))
         for name in fields:
             text = snippet(getattr(obj, name), self.terms)
             if text:
