@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +11,10 @@ class BodiesConfig(AppConfig):
 
     def ready(self):
         from bodies import changes
+        from bodies.search_text import register_sqlite_functions
 
         changes.connect()
+        connection_created.connect(register_sqlite_functions, dispatch_uid="sv_score")
         post_migrate.connect(_install_change_stamp_triggers, sender=self)
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(_registry_changed, dispatch_uid=f"registry_changed_{signal}")

@@ -16,30 +16,33 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
+from bodies.chart import web_chart
 from bodies.comparison import compare
 from bodies.models import (
     Body,
     CountyPart,
     MandatePeriod,
-    Organisation,
     RosterCell,
     Seat,
-    casefree_contains,
 )
-from members.models import Person
-
-SEARCH_LIMIT = 50
+from samverkan.search import LIMIT
+from samverkan.search import search as search_registry
 
 
 def start(request):
     """The current period's structure as a chart, a search box, links to other periods."""
     period = MandatePeriod.objects.current()
     periods = list(MandatePeriod.objects.order_by("-start"))
-    forest = Body.forest(Body.objects.for_period(period).for_chart()) if period else []
+    bodies = list(Body.objects.for_period(period).for_chart()) if period else []
     return render(
         request,
         "bodies/start.html",
-        {"period": period, "periods": periods, "forest": forest},
+        {
+            "period": period,
+            "periods": periods,
+            "forest": Body.forest(bodies),
+            "chart": web_chart(bodies),
+        },
     )
 
 
@@ -84,6 +87,7 @@ def period(request, slug):
             "kind_label": Body.Kind(kind).label if kind else "",
             "kind_error": kind_error,
             "matches": matches,
+            "chart": None if kind else web_chart(bodies),
             "other_periods": others,
             "previous_period": next((p for p in others if p.start < period.start), None),
             "next_period": next((p for p in reversed(others) if p.start > period.start), None),
@@ -209,42 +213,18 @@ def county_part(request, slug):
 
 
 def search(request):
-    """People, bodies and organisations whose names contain the text asked for."""
-    q = request.GET.get("q", "").strip()[:100]
-    context = {"q": q, "limit": SEARCH_LIMIT}
-    if q:
-        current = MandatePeriod.objects.current()
-        people = list(
-            Person.objects.public()
-            .search(q)
-            .select_related("party", "organisation")[: SEARCH_LIMIT + 1]
-        )
-        bodies = list(
-            Body.objects.search(q)
-            .select_related("period")
-            .annotate(
-                is_current=Case(
-                    When(period=current, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("is_current", "-period__start", "tree_id", "lft")[: SEARCH_LIMIT + 1]
-        )
-        organisations = list(
-            Organisation.objects.filter(
-                casefree_contains("name", q) | casefree_contains("short_name", q)
-            ).select_related("county_part")[: SEARCH_LIMIT + 1]
-        )
-        context.update(
-            current=current,
-            people=people[:SEARCH_LIMIT],
-            bodies=bodies[:SEARCH_LIMIT],
-            organisations=organisations[:SEARCH_LIMIT],
-            more=any(len(found) > SEARCH_LIMIT for found in (people, bodies, organisations)),
-            total=len(people) + len(bodies) + len(organisations),
-        )
-    context["breadcrumbs"] = [(reverse("bodies:start"), gettext("Start"))]
+    """People, bodies, organisations, agenda items and decisions that match the text
+    asked for, grouped by kind, best first (samverkan/search.py)."""
+    raw = request.GET.get("q", "")
+    current = MandatePeriod.objects.current() if raw.strip() else None
+    results = search_registry(raw, current)
+    context = {
+        "q": results.q,
+        "limit": LIMIT,
+        "results": results,
+        "current": current,
+        "breadcrumbs": [(reverse("bodies:start"), gettext("Start"))],
+    }
     return render(request, "bodies/search.html", context)
 
 

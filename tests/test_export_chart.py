@@ -1,7 +1,8 @@
 """The organisation chart's layout: readable on one landscape page, or split by branch.
 
 Laid out from bodies in memory (no database, no PDF): a chart is a list of pages
-of boxes with positions in points, which the PDF template draws as they are.
+of boxes with positions in points, which the PDF template draws as they are. The
+layout lives in ``bodies/chart.py``, which the web pages draw too.
 """
 
 import itertools
@@ -9,9 +10,9 @@ import random
 
 import pytest
 
-from bodies import pdf
+from bodies import chart, pdf
+from bodies.chart import MIN_SCALE, chart_pages, text_width, wrap
 from bodies.models import Body
-from bodies.pdf import MIN_SCALE, chart_pages, text_width, wrap
 
 PAGE = (750, 430)  # the chart area of a landscape A4 page, in points
 
@@ -176,9 +177,14 @@ def test_skipping_arrangements_that_change_nothing_draws_the_same_chart(monkeypa
 
     def every_arrangement(_roots, max_depth):
         return [
-            pdf._Options(max_depth=max_depth, limit=limit, horizontal=horizontal)
-            for horizontal, limit in itertools.product(pdf.HORIZONTAL_DEPTHS, pdf.STACK_LIMITS)
+            chart._Options(max_depth=max_depth, limit=limit, horizontal=horizontal)
+            for horizontal, limit in itertools.product(chart.HORIZONTAL_DEPTHS, chart.STACK_LIMITS)
         ]
 
-    monkeypatch.setattr(pdf, "_arrangements", every_arrangement)
+    monkeypatch.setattr(chart, "_arrangements", every_arrangement)
     assert drawn(chart_pages(SHAPES[shape](), "Organisationsschema")) == fast
+
+
+def test_the_pdf_draws_the_chart_laid_out_by_the_chart_module():
+    # One layout for the PDF and the web pages (bodies/chart.py).
+    assert pdf.chart_pages is chart.chart_pages

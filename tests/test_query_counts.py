@@ -28,7 +28,7 @@ LIMITS = {
     "organisation": 5,
     "county parts": 2,
     "county part": 7,
-    "search": 4,
+    "search": 6,  # the current period, abbreviations, four kinds of result
     "period comparison": 9,
     "accessibility": 0,
     # Its feed (not a page) is counted in test_period_changes.

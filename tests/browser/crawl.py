@@ -16,7 +16,9 @@ DOWNLOADS = re.compile(r"\.(pdf|csv|xlsx|ods|ics|zip|png|jpe?g|svg|docx?)$", re.
 SKIPPED_PREFIXES = ("/admin/", "/en/admin/", "/i18n/", "/static/", "/media/")
 
 LINKS_AND_FORMS = """() => {
-  const urls = [...document.querySelectorAll("a[href]")].map((a) => a.href);
+  // An SVG link's href is an SVGAnimatedString: resolve its attribute instead.
+  const urls = [...document.querySelectorAll("a[href]")].map((a) =>
+    typeof a.href === "string" ? a.href : new URL(a.getAttribute("href"), document.baseURI).href);
   for (const form of document.querySelectorAll("form")) {
     if ((form.getAttribute("method") || "get").toLowerCase() !== "get") continue;
     const params = new URLSearchParams(new FormData(form));

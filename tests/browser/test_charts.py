@@ -38,3 +38,26 @@ def test_the_structure_chart_names_each_kind_in_words_not_only_by_colour(site, p
     assert nodes.count() > 10
     for node in nodes.all():
         expect(node.locator(".kind")).not_to_be_empty()
+
+
+def test_the_organisation_chart_links_every_body_and_gives_way_to_the_list_at_320_px(site, page):
+    page.goto(site + "/perioder/2023-2026/")
+    chart = page.locator(".org-chart")
+    expect(chart).to_be_visible()
+    boxes = chart.locator("svg a")
+    tree_links = page.locator(".tree .tree__name")
+    assert boxes.count() == tree_links.count() > 10
+    expect(boxes.first).to_have_accessible_name("Regionala samverkansrådet, Politiskt råd")
+    expect(chart.locator(".org-chart__legend")).to_contain_text("tjänstepersonsstöd för")
+    # A box is a link like any other: the keyboard reaches it and Enter follows it.
+    boxes.first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/regionala-samverkansradet/")
+
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(site + "/")
+    expect(page.locator(".org-chart")).to_be_hidden()
+    expect(page.locator(".tree").first).to_be_visible()
+    assert page.evaluate(
+        "document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
+    )
