@@ -897,13 +897,19 @@ def add_months(day, months):
 
 @dataclass
 class YearStatus:
-    """How many meetings a body had (or has planned) in one year, against its minimum."""
+    """How many meetings a body held (or has planned) in one year, against its minimum.
+
+    Only held meetings and planned meetings still to come count. A planned meeting
+    whose end has passed was never registered as held: it is ``overdue``, shown
+    but not counted, so a past year of planned-but-unrecorded meetings fails.
+    """
 
     year: int
     held: int
     planned: int
     minimum: int | None
     is_past: bool
+    overdue: int = 0
 
     @property
     def total(self):
@@ -949,12 +955,19 @@ def body_meetings(body, today=None, upcoming_limit=5, past_limit=10):
     counts = {}
     for row in (
         meetings.exclude(status=Meeting.Status.CANCELLED)
-        .annotate(year=ExtractYear("start"))
-        .values("year", "status")
+        .annotate(
+            year=ExtractYear("start"),
+            ended=models.ExpressionWrapper(Q(end__lt=now), output_field=models.BooleanField()),
+        )
+        .values("year", "status", "ended")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        counts.setdefault(row["year"], {})[row["status"]] = row["n"]
+        status = row["status"]
+        if status == Meeting.Status.PLANNED and row["ended"]:
+            status = "overdue"
+        by_status = counts.setdefault(row["year"], {})
+        by_status[status] = by_status.get(status, 0) + row["n"]
     period = body.period
     last_year = min(period.end.year, max(today.year, period.start.year))
     years = []
@@ -965,6 +978,7 @@ def body_meetings(body, today=None, upcoming_limit=5, past_limit=10):
                 year=year,
                 held=by_status.get(Meeting.Status.HELD, 0),
                 planned=by_status.get(Meeting.Status.PLANNED, 0),
+                overdue=by_status.get("overdue", 0),
                 minimum=body.min_meetings_per_year,
                 is_past=year < today.year,
             )
