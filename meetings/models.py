@@ -259,6 +259,12 @@ class Meeting(models.Model):
         blank=True,
         help_text=_("Visas på mötessidan, t.ex. varför mötet ställdes in."),
     )
+    sequence = models.PositiveIntegerField(
+        _("kalenderversion"),
+        default=0,
+        editable=False,
+        help_text=_("Räknas upp när tid, plats eller status ändras (iCal SEQUENCE)."),
+    )
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = MeetingQuerySet.as_manager()
@@ -290,6 +296,31 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:meeting", args=[self.pk])
+
+    # What a calendar subscriber sees change: a new value must reach their calendar.
+    CALENDAR_FIELDS = ("start", "end", "place", "status")
+
+    def save(self, *args, **kwargs):
+        """Raise ``sequence`` when the time, place or status differs from the stored row.
+
+        Calendar clients apply an update of an event only when its SEQUENCE is
+        higher than the one they hold. The stored sequence is the base, so a
+        revert to an older version still moves forward.
+        """
+        if self.pk is not None and not kwargs.get("force_insert"):
+            stored = (
+                Meeting.objects.filter(pk=self.pk)
+                .values("sequence", *self.CALENDAR_FIELDS)
+                .first()
+            )
+            if stored is not None and any(
+                stored[name] != getattr(self, name) for name in self.CALENDAR_FIELDS
+            ):
+                self.sequence = max(self.sequence, stored["sequence"]) + 1
+                update_fields = kwargs.get("update_fields")
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "sequence"}
+        super().save(*args, **kwargs)
 
     @property
     def day(self):
