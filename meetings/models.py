@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bodies.history import RegistryHistory
 from bodies.models import Body, Organisation, Seat
+from meetings import documents
 from members.models import Appointment, Person
 
 # An upload larger than this is refused: signed minutes are a few megabytes.
@@ -74,6 +75,30 @@ def validate_pdf(file):
             ),
             code="not_pdf",
         )
+    problem = documents.pdf_problem(file)
+    if problem:
+        raise ValidationError(PDF_PROBLEMS[problem], code=f"pdf_{problem}")
+
+
+PDF_PROBLEMS = {
+    documents.Problem.UNREADABLE: _(
+        "Filen går inte att läsa som PDF: den är skadad eller bara märkt som PDF. Spara "
+        "dokumentet som PDF på nytt och ladda upp det igen."
+    ),
+    documents.Problem.SCRIPT: _(
+        "PDF-filen innehåller JavaScript eller åtgärder som körs när den öppnas, och sådana "
+        "filer publiceras inte. Skriv ut dokumentet till en ny PDF (Skriv ut → Spara som PDF) "
+        "och ladda upp den."
+    ),
+    documents.Problem.EMBEDDED: _(
+        "PDF-filen innehåller inbäddade filer. Ladda upp varje bilaga för sig och spara "
+        "dokumentet som en PDF utan inbäddade filer."
+    ),
+    documents.Problem.TOO_COMPLEX: _(
+        "PDF-filen är för sammansatt för att kunna kontrolleras. Spara den på nytt som PDF "
+        "och ladda upp den igen."
+    ),
+}
 
 
 def minutes_path(instance, filename):
@@ -294,9 +319,6 @@ class Meeting(models.Model):
             f"{name} {formats.date_format(local_day(self.start), 'j F Y')}" if self.start else name
         )
 
-    def get_absolute_url(self):
-        return reverse("meetings:meeting", args=[self.pk])
-
     # What a calendar subscriber sees change: a new value must reach their calendar.
     CALENDAR_FIELDS = ("start", "end", "place", "status")
 
@@ -307,12 +329,15 @@ class Meeting(models.Model):
         higher than the one they hold. The stored sequence is the base, so a
         revert to an older version still moves forward.
         """
+        self.__dict__.pop("_stored_files", None)
         if self.pk is not None and not kwargs.get("force_insert"):
             stored = (
                 Meeting.objects.filter(pk=self.pk)
-                .values("sequence", *self.CALENDAR_FIELDS)
+                .values("sequence", "minutes", *self.CALENDAR_FIELDS)
                 .first()
             )
+            # The same read tells meetings.file_cleanup which file a save replaces.
+            self._stored_files = {"minutes": stored["minutes"]} if stored else {}
             if stored is not None and any(
                 stored[name] != getattr(self, name) for name in self.CALENDAR_FIELDS
             ):
@@ -321,6 +346,9 @@ class Meeting(models.Model):
                 if update_fields is not None:
                     kwargs["update_fields"] = {*update_fields, "sequence"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting", args=[self.pk])
 
     @property
     def day(self):
