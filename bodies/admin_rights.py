@@ -258,7 +258,30 @@ class RegistryAdmin(RightsMixin, SimpleHistoryAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         if obj is None and CHANGE_REASON in form.base_fields:
             del form.base_fields[CHANGE_REASON]  # a new object needs no reason
+        conflict = getattr(request, "_concurrent_save_message", None)
+        if conflict:
+            form = refusing(form, conflict)
         return form
+
+    # A save that loses to another saved at the same moment
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The add and change forms; a save the database refuses answers with the form.
+
+        Model validation sees every rule it can; what the database still refuses
+        (an exclusion or unique constraint, SQLite's lock) comes from another save
+        in between. The transaction is rolled back, and the form is shown again
+        with what was typed and a Swedish message, never a 500.
+        """
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (IntegrityError, OperationalError) as error:
+            message = concurrent_save_message(error)
+            if request.method != "POST" or message is None:
+                raise
+            logger.warning("Concurrent save refused by the database: %s", error)
+            request._concurrent_save_message = message
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     # The period a change touches: locked or ended periods are for the registry secretary.
 
@@ -414,6 +437,18 @@ class RegistryInline(RightsMixin):
 
     def refused_delete_message(self, obj) -> str:
         return gettext("Du får inte ta bort %(row)s.") % {"row": obj}
+
+
+def refusing(form_class, message: str):
+    """``form_class`` that is never valid and says ``message`` above its fields."""
+
+    class Refusing(form_class):
+        def clean(self):
+            super().clean()
+            raise ValidationError(message, code="concurrent_save")
+
+    Refusing.__name__ = form_class.__name__
+    return Refusing
 
 
 def period_notice(period) -> str:
