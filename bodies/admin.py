@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -20,7 +20,7 @@ from mptt.exceptions import InvalidMove
 
 from bodies import services
 from bodies.admin_import import StructureImportMixin
-from bodies.admin_rights import RegistryAdmin, RegistryInline
+from bodies.admin_rights import RegistryAdmin, RegistryInline, concurrent_save_message
 from bodies.admin_roster import RosterAdminMixin
 from bodies.forms import (
     BodyForm,
@@ -367,6 +367,11 @@ class MandatePeriodAdmin(StructureImportMixin, RegistryAdmin):
                     field = field if field in form.fields else None
                     for message in messages_:
                         form.add_error(field, message)
+            except (IntegrityError, OperationalError) as error:
+                message = concurrent_save_message(error)
+                if message is None:
+                    raise
+                form.add_error(None, message)
             else:
                 self.message_user(
                     request,

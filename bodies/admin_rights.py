@@ -17,11 +17,13 @@ History (django-simple-history): the admin's "Historik" page lists every version
 its changes field by field; only the registry secretary may revert.
 """
 
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import IntegrityError, OperationalError, models
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,49 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from bodies.rights import Roles, roles_of
 
 CHANGE_REASON = "change_reason"
+
+logger = logging.getLogger(__name__)
+
+# The database's own rules (constraint names) and how a secretary would say them.
+CONSTRAINT_RULES = {
+    "mandate_period_no_overlap": _("mandatperioder får inte överlappa varandra"),
+    "appointment_no_overlap_in_seat": _("uppdrag på samma plats får inte överlappa varandra"),
+    "appointment_one_seat_per_body": _("en person har bara en plats i ett organ åt gången"),
+    "meeting_no_overlap_in_body": _("ett organs möten får inte överlappa varandra"),
+}
+# PostgreSQL: serialization failure, deadlock, lock not available.
+BUSY_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+def concurrent_save_message(error: Exception) -> str | None:
+    """The Swedish answer to a save the database refused because another came first.
+
+    ``None`` for an error that is not about a concurrent save. The database's
+    constraints are the last guard: model validation runs first and answers
+    everything it can see, so what reaches here is a change saved in between.
+    """
+    if isinstance(error, OperationalError):
+        cause = error.__cause__
+        code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        if "locked" not in str(error) and code not in BUSY_SQLSTATES:
+            return None
+        return gettext(
+            "Databasen var upptagen av en annan ändring som sparades samtidigt. Ingenting "
+            "sparades; spara igen."
+        )
+    if not isinstance(error, IntegrityError):
+        return None
+    text = str(error)
+    rule = next((rule for name, rule in CONSTRAINT_RULES.items() if name in text), None)
+    if rule:
+        return gettext(
+            "En annan ändring sparades samtidigt, och med den skulle den här bryta mot "
+            "regeln att %(rule)s. Ingenting sparades; kontrollera uppgifterna och spara igen."
+        ) % {"rule": rule}
+    return gettext(
+        "En annan ändring sparades samtidigt och krockar med den här (till exempel samma "
+        "namn eller adress). Ingenting sparades; kontrollera uppgifterna och spara igen."
+    )
 
 
 def is_autocomplete(request) -> bool:
@@ -220,7 +265,30 @@ class RegistryAdmin(RightsMixin, SimpleHistoryAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         if obj is None and CHANGE_REASON in form.base_fields:
             del form.base_fields[CHANGE_REASON]  # a new object needs no reason
+        conflict = getattr(request, "_concurrent_save_message", None)
+        if conflict:
+            form = refusing(form, conflict)
         return form
+
+    # A save that loses to another saved at the same moment
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The add and change forms; a save the database refuses answers with the form.
+
+        Model validation sees every rule it can; what the database still refuses
+        (an exclusion or unique constraint, SQLite's lock) comes from another save
+        in between. The transaction is rolled back, and the form is shown again
+        with what was typed and a Swedish message, never a 500.
+        """
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (IntegrityError, OperationalError) as error:
+            message = concurrent_save_message(error)
+            if request.method != "POST" or message is None:
+                raise
+            logger.warning("Concurrent save refused by the database: %s", error)
+            request._concurrent_save_message = message
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     # The period a change touches: locked or ended periods are for the registry secretary.
 
@@ -380,6 +448,18 @@ class RegistryInline(RightsMixin):
 
     def refused_delete_message(self, obj) -> str:
         return gettext("Du får inte ta bort %(row)s.") % {"row": obj}
+
+
+def refusing(form_class, message: str):
+    """``form_class`` that is never valid and says ``message`` above its fields."""
+
+    class Refusing(form_class):
+        def clean(self):
+            super().clean()
+            raise ValidationError(message, code="concurrent_save")
+
+    Refusing.__name__ = form_class.__name__
+    return Refusing
 
 
 def period_notice(period) -> str:

@@ -53,11 +53,23 @@ def carry_forward(
     Runs in one transaction: any validation error leaves the database untouched.
     Everything written is one change set of ``actor``, found from the new period.
     """
+    lock_periods()
     reason = reason or gettext("Ny period från %(period)s.") % {"period": period.name}
     with change_set(actor, ChangeSet.Kind.CARRY_FORWARD, reason) as change:
         new_period = _carry_forward(period, name, slug, start, end, with_appointments)
         change.period = new_period
     return new_period
+
+
+def lock_periods():
+    """Hold every mandate period row until the transaction ends (PostgreSQL).
+
+    Two carry-forwards at once then run one after the other: the second waits
+    here, and its validation sees the period the first created and refuses the
+    overlap with a message. (SQLite lets one writer in at a time anyway: see the
+    ``transaction_mode`` in the settings.)
+    """
+    list(MandatePeriod.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
 def _carry_forward(period, name, slug, start, end, with_appointments):

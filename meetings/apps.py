@@ -7,6 +7,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Möten")
 
     def ready(self):
-        from meetings import changes
+        from meetings import changes, file_cleanup
 
         changes.connect()
+        file_cleanup.connect()

@@ -62,8 +62,8 @@ def event(meeting, base_url, stamp):
         item.add("location", meeting.place)
     item.add("categories", [body.display_name])
     item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    # A changed event must carry a higher SEQUENCE for clients to apply it; the
-    # only change the feed announces on its own is a cancellation.
-    item.add("sequence", 1 if cancelled else 0)
+    # A changed event must carry a higher SEQUENCE for clients to apply it:
+    # Meeting.save() raises it when the time, place or status changes.
+    item.add("sequence", meeting.sequence)
     item.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     return item

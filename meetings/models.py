@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bodies.history import RegistryHistory
 from bodies.models import Body, Organisation, Seat
+from meetings import documents
 from meetings.privacy import ScreenedQuerySet, ScreenedText, UnpublishedNames
 from members.models import Appointment, Person
 
@@ -75,6 +76,30 @@ def validate_pdf(file):
             ),
             code="not_pdf",
         )
+    problem = documents.pdf_problem(file)
+    if problem:
+        raise ValidationError(PDF_PROBLEMS[problem], code=f"pdf_{problem}")
+
+
+PDF_PROBLEMS = {
+    documents.Problem.UNREADABLE: _(
+        "Filen går inte att läsa som PDF: den är skadad eller bara märkt som PDF. Spara "
+        "dokumentet som PDF på nytt och ladda upp det igen."
+    ),
+    documents.Problem.SCRIPT: _(
+        "PDF-filen innehåller JavaScript eller åtgärder som körs när den öppnas, och sådana "
+        "filer publiceras inte. Skriv ut dokumentet till en ny PDF (Skriv ut → Spara som PDF) "
+        "och ladda upp den."
+    ),
+    documents.Problem.EMBEDDED: _(
+        "PDF-filen innehåller inbäddade filer. Ladda upp varje bilaga för sig och spara "
+        "dokumentet som en PDF utan inbäddade filer."
+    ),
+    documents.Problem.TOO_COMPLEX: _(
+        "PDF-filen är för sammansatt för att kunna kontrolleras. Spara den på nytt som PDF "
+        "och ladda upp den igen."
+    ),
+}
 
 
 def minutes_path(instance, filename):
@@ -270,6 +295,12 @@ class Meeting(ScreenedText):
         blank=True,
         help_text=_("Visas på mötessidan, t.ex. varför mötet ställdes in."),
     )
+    sequence = models.PositiveIntegerField(
+        _("kalenderversion"),
+        default=0,
+        editable=False,
+        help_text=_("Räknas upp när tid, plats eller status ändras (iCal SEQUENCE)."),
+    )
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True, db_index=True)
 
     objects = MeetingQuerySet.as_manager()
@@ -298,6 +329,34 @@ class Meeting(ScreenedText):
         return (
             f"{name} {formats.date_format(local_day(self.start), 'j F Y')}" if self.start else name
         )
+
+    # What a calendar subscriber sees change: a new value must reach their calendar.
+    CALENDAR_FIELDS = ("start", "end", "place", "status")
+
+    def save(self, *args, **kwargs):
+        """Raise ``sequence`` when the time, place or status differs from the stored row.
+
+        Calendar clients apply an update of an event only when its SEQUENCE is
+        higher than the one they hold. The stored sequence is the base, so a
+        revert to an older version still moves forward.
+        """
+        self.__dict__.pop("_stored_files", None)
+        if self.pk is not None and not kwargs.get("force_insert"):
+            stored = (
+                Meeting.objects.filter(pk=self.pk)
+                .values("sequence", "minutes", *self.CALENDAR_FIELDS)
+                .first()
+            )
+            # The same read tells meetings.file_cleanup which file a save replaces.
+            self._stored_files = {"minutes": stored["minutes"]} if stored else {}
+            if stored is not None and any(
+                stored[name] != getattr(self, name) for name in self.CALENDAR_FIELDS
+            ):
+                self.sequence = max(self.sequence, stored["sequence"]) + 1
+                update_fields = kwargs.get("update_fields")
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "sequence"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("meetings:meeting", args=[self.pk])
@@ -919,13 +978,19 @@ def add_months(day, months):
 
 @dataclass
 class YearStatus:
-    """How many meetings a body had (or has planned) in one year, against its minimum."""
+    """How many meetings a body held (or has planned) in one year, against its minimum.
+
+    Only held meetings and planned meetings still to come count. A planned meeting
+    whose end has passed was never registered as held: it is ``overdue``, shown
+    but not counted, so a past year of planned-but-unrecorded meetings fails.
+    """
 
     year: int
     held: int
     planned: int
     minimum: int | None
     is_past: bool
+    overdue: int = 0
 
     @property
     def total(self):
@@ -971,12 +1036,19 @@ def body_meetings(body, today=None, upcoming_limit=5, past_limit=10):
     counts = {}
     for row in (
         meetings.exclude(status=Meeting.Status.CANCELLED)
-        .annotate(year=ExtractYear("start"))
-        .values("year", "status")
+        .annotate(
+            year=ExtractYear("start"),
+            ended=models.ExpressionWrapper(Q(end__lt=now), output_field=models.BooleanField()),
+        )
+        .values("year", "status", "ended")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        counts.setdefault(row["year"], {})[row["status"]] = row["n"]
+        status = row["status"]
+        if status == Meeting.Status.PLANNED and row["ended"]:
+            status = "overdue"
+        by_status = counts.setdefault(row["year"], {})
+        by_status[status] = by_status.get(status, 0) + row["n"]
     period = body.period
     last_year = min(period.end.year, max(today.year, period.start.year))
     years = []
@@ -987,6 +1059,7 @@ def body_meetings(body, today=None, upcoming_limit=5, past_limit=10):
                 year=year,
                 held=by_status.get(Meeting.Status.HELD, 0),
                 planned=by_status.get(Meeting.Status.PLANNED, 0),
+                overdue=by_status.get("overdue", 0),
                 minimum=body.min_meetings_per_year,
                 is_past=year < today.year,
             )

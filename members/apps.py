@@ -12,5 +12,21 @@ class MembersConfig(AppConfig):
         from members.models import UserRoles
 
         changes.connect()
+        from django.db.models.signals import post_save
+
+        from bodies.models import Seat
+
+        post_save.connect(_follow_moved_seat, sender=Seat, dispatch_uid="members.seat_body")
         # The roles live here; bodies' rules read them through this loader.
         register_roles_loader(UserRoles.roles_of)
+
+
+def _follow_moved_seat(sender, instance, raw=False, **kwargs):
+    """A seat moved to another body takes its appointments' copied body along."""
+    from members.models import Appointment
+
+    if raw:
+        return
+    Appointment.objects.filter(seat=instance).exclude(body_id=instance.body_id).update(
+        body_id=instance.body_id
+    )

@@ -133,6 +133,15 @@ class Appointment(models.Model):
     seat = models.ForeignKey(
         Seat, verbose_name=_("plats"), on_delete=models.PROTECT, related_name="appointments"
     )
+    # The seat's body, copied on every save (and when a seat moves, see members.apps)
+    # so that PostgreSQL can refuse two overlapping seats of one body for one person.
+    body = models.ForeignKey(
+        Body,
+        verbose_name=_("organ"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        editable=False,
+    )
     start = models.DateField(_("från"))
     end = models.DateField(_("till"), null=True, blank=True, help_text=_("Tomt: tills vidare."))
     appointed_by = models.CharField(_("utsedd av"), max_length=200, blank=True)
@@ -146,8 +155,9 @@ class Appointment(models.Model):
         ordering = ["start", "pk"]
         verbose_name = _("uppdrag")
         verbose_name_plural = pgettext_lazy("plural", "uppdrag")
-        # Overlaps are also refused by an exclusion constraint on PostgreSQL,
-        # added in migration 0002 (SQLite has no equivalent).
+        # Overlaps in a seat, and overlapping seats of one body for one person, are also
+        # refused by exclusion constraints on PostgreSQL, added in migrations 0002 and
+        # 0006 (SQLite has no equivalent).
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
@@ -162,6 +172,11 @@ class Appointment(models.Model):
         seat = self.seat
         where = f"{seat.body.display_name} {seat.body.period.name} · {seat.organisation.name}"
         return f"{self.person} – {where} · {Seat.role_word(seat.role)}"
+
+    def save(self, *args, **kwargs):
+        if self.seat_id:
+            self.body_id = self.seat.body_id
+        super().save(*args, **kwargs)
 
     def covers(self, day):
         return self.start <= day and (self.end is None or self.end >= day)
@@ -196,11 +211,38 @@ class Appointment(models.Model):
                 % {
                     "person": clash.person.full_name,
                     "start": formats.date_format(clash.start),
-                    "until": (
-                        gettext(" till %(end)s") % {"end": formats.date_format(clash.end)}
-                        if clash.end
-                        else ""
-                    ),
+                    "until": _until(clash),
+                }
+            )
+        if self.person_id:
+            self.clean_one_seat_per_body()
+
+    def clean_one_seat_per_body(self):
+        """A person holds at most one seat of a body at a time."""
+        other = (
+            Appointment.objects.filter(person_id=self.person_id, seat__body_id=self.seat.body_id)
+            .filter(Q(end__isnull=True) | Q(end__gte=self.start))
+            .exclude(pk=self.pk)
+            .exclude(seat_id=self.seat_id)
+            .select_related("seat__organisation", "seat__body__period")
+        )
+        if self.end is not None:
+            other = other.filter(start__lte=self.end)
+        clash = other.order_by("start").first()
+        if clash:
+            raise ValidationError(
+                gettext(
+                    "%(person)s har redan en plats i %(body)s (%(seat)s) från %(start)s%(until)s. "
+                    "En person kan ha bara en plats i ett organ åt gången: avsluta det "
+                    "uppdraget först eller välj andra datum."
+                )
+                % {
+                    "person": self.person.full_name,
+                    "body": clash.seat.body.display_name,
+                    "seat": f"{clash.seat.office_label or clash.seat.organisation.name}, "
+                    f"{clash.seat.get_role_display()}",
+                    "start": formats.date_format(clash.start),
+                    "until": _until(clash),
                 }
             )
 
@@ -212,6 +254,13 @@ class Appointment(models.Model):
     def has_ended(self):
         """An ended appointment is history: it is corrected, never deleted, by an editor."""
         return self.end is not None and self.end < timezone.localdate()
+
+
+def _until(appointment):
+    """“ till 31 december 2026”, or nothing for an appointment until further notice."""
+    if appointment.end is None:
+        return ""
+    return gettext(" till %(end)s") % {"end": formats.date_format(appointment.end)}
 
 
 class UserRoles(models.Model):

@@ -145,6 +145,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time, in turn: a write transaction takes SQLite's lock when it
+    # begins, and a second writer waits for it (up to SQLITE_TIMEOUT seconds) instead
+    # of failing at once with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": env_int("SQLITE_TIMEOUT", 20)}
+    )
 
 # Rendered PDFs (up to about 1 MB each) are kept here under the hash of their HTML.
 # Per process by default; CACHE_URL gives all server processes one cache (redis://,

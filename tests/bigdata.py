@@ -224,8 +224,21 @@ def _seats(bodies, organisations, rng):
 
 
 def _appointments(periods, persons, busiest, unpublished, rng):
-    """Most seats held for the whole period; some change holder half-way; some vacant."""
+    """Most seats held for the whole period; some change holder half-way; some vacant.
+
+    Nobody holds two seats of one body (the registry refuses it), so a person
+    already seated in the body is passed over for the next one in the list.
+    """
     appointments = []
+    seated = set()  # (person, body)
+
+    def free(person, body_id, n):
+        while (person.pk, body_id) in seated:
+            n += 1
+            person = persons[n % len(persons)]
+        seated.add((person.pk, body_id))
+        return person
+
     seats = Seat.objects.filter(body__period__in=periods).select_related("body__period")
     for n, seat in enumerate(seats):
         period = seat.body.period
@@ -234,17 +247,27 @@ def _appointments(periods, persons, busiest, unpublished, rng):
         person = busiest if n % 30 == 0 else persons[rng.randrange(len(persons))]
         if n % 25 == 1:
             person = persons[(n // 25) % unpublished]  # someone who must never show
+        person = free(person, seat.body_id, n)
         if n % 7 == 0:
             middle = datetime.date(period.start.year + 1, 6, 30)
             appointments.append(
-                Appointment(person=person, seat=seat, start=period.start, end=middle)
+                Appointment(
+                    person=person, seat=seat, body_id=seat.body_id, start=period.start, end=middle
+                )
             )
-            successor = persons[rng.randrange(len(persons))]
+            successor = free(persons[rng.randrange(len(persons))], seat.body_id, n)
             appointments.append(
-                Appointment(person=successor, seat=seat, start=middle + datetime.timedelta(days=1))
+                Appointment(
+                    person=successor,
+                    seat=seat,
+                    body_id=seat.body_id,
+                    start=middle + datetime.timedelta(days=1),
+                )
             )
         else:
-            appointments.append(Appointment(person=person, seat=seat, start=period.start))
+            appointments.append(
+                Appointment(person=person, seat=seat, body_id=seat.body_id, start=period.start)
+            )
     Appointment.objects.bulk_create(appointments, batch_size=500)
 
 

@@ -101,3 +101,27 @@ def attendance(meeting, person, **fields):
             row.organisation = row.organisation or seat.organisation
     row.save()
     return row
+
+
+def pdf(javascript=False, attachment=False):
+    """The bytes of a real one-page PDF made with pypdf, optionally with a script or a file."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    if javascript:
+        action = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject("app.alert('Hej');"),
+            }
+        )
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    if attachment:
+        writer.add_attachment("hemligt.txt", b"en fil i filen")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

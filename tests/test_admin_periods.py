@@ -1,8 +1,10 @@
 """The secretary carries a period forward and marks a proposal decided, in the admin."""
 
 import datetime
+from unittest import mock
 
 import pytest
+from django.db import IntegrityError
 from django.urls import reverse
 
 from bodies.models import Body, MandatePeriod
@@ -51,6 +53,24 @@ def test_an_overlapping_next_period_is_refused_and_nothing_is_created(admin_clie
     assert "Den nya perioden måste börja efter 2023–2026." in response.text
     assert 'value="2026–2029"' in response.text  # what was typed is kept
     assert MandatePeriod.objects.count() == 1
+
+
+def test_a_carry_forward_that_loses_to_a_concurrent_save_gets_the_form_back(admin_client, period):
+    # What the database answers when another save created an overlapping period first.
+    refused = IntegrityError(
+        'conflicting key value violates exclusion constraint "mandate_period_no_overlap"'
+    )
+    with mock.patch("bodies.services.carry_forward", side_effect=refused):
+        response = admin_client.post(
+            reverse("admin:bodies_mandateperiod_carry_forward", args=[period.pk]),
+            {"name": "2027–2030", "slug": "2027-2030", "start": "2027-01-01", "end": "2030-12-31"},
+        )
+    assert response.status_code == 200
+    assert (
+        "En annan ändring sparades samtidigt, och med den skulle den här bryta mot regeln att "
+        "mandatperioder får inte överlappa varandra." in response.text
+    )
+    assert 'value="2027–2030"' in response.text
 
 
 def test_a_proposal_is_marked_decided_with_its_decision(admin_client, make):

@@ -1,4 +1,4 @@
-"""Appointments: within the period, never overlapping in one seat."""
+"""Appointments: within the period, never overlapping in one seat, one seat of a body at a time."""
 
 import datetime
 
@@ -105,7 +105,64 @@ def test_the_database_allows_same_dates_in_different_seats_on_postgresql(make, s
     if connection.vendor != "postgresql":
         pytest.skip("the exclusion constraint exists on PostgreSQL only")
     other = make.seat(seat.body, seat.organisation)
-    person = make.person()
-    Appointment.objects.create(person=person, seat=seat, start=D(2023, 1, 1))
-    Appointment.objects.create(person=person, seat=other, start=D(2023, 1, 1))
+    Appointment.objects.create(person=make.person(), seat=seat, start=D(2023, 1, 1))
+    Appointment.objects.create(person=make.person(), seat=other, start=D(2023, 1, 1))
     assert Appointment.objects.count() == 2
+
+
+# --- One person, one seat of a body at a time ------------------------------------------
+
+
+def test_a_person_cannot_hold_two_seats_of_one_body_at_once(make, seat):
+    person = make.person("Tom", "Rymoén")
+    make.appointment(person, seat, start=D(2023, 1, 1), end=D(2024, 12, 31))
+    substitute = make.seat(seat.body, make.organisation("Laxå kommun"), role="substitute")
+    second = Appointment(person=person, seat=substitute, start=D(2024, 6, 1))
+    with pytest.raises(ValidationError) as error:
+        second.full_clean()
+    body = seat.body.display_name
+    assert error.value.messages == [
+        f"Tom Rymoén har redan en plats i {body} (Nora kommun, ordinarie ledamot) från "
+        "1 januari 2023 till 31 december 2024. En person kan ha bara en plats i ett organ åt "
+        "gången: avsluta det uppdraget först eller välj andra datum."
+    ]
+
+
+def test_a_person_may_change_seats_of_a_body_one_after_the_other(make, seat):
+    person = make.person()
+    make.appointment(person, seat, start=D(2023, 1, 1), end=D(2024, 12, 31))
+    other = make.seat(seat.body, seat.organisation, role="substitute")
+    Appointment(person=person, seat=other, start=D(2025, 1, 1)).full_clean()
+
+
+def test_a_person_may_hold_seats_of_different_bodies_at_once(make, seat):
+    person = make.person()
+    make.appointment(person, seat)
+    elsewhere = make.seat(make.body(seat.body.period, "Kulturrådet"), seat.organisation)
+    Appointment(person=person, seat=elsewhere, start=seat.body.period.start).full_clean()
+
+
+def test_the_appointment_keeps_its_seats_body(make, seat):
+    appointment = make.appointment(make.person(), seat)
+    assert appointment.body == seat.body
+    moved_to = make.body(seat.body.period, "Kulturrådet")
+    seat.body = moved_to
+    seat.save()
+    appointment.refresh_from_db()
+    assert appointment.body == moved_to
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_refuses_two_seats_of_one_body_on_postgresql(make, seat):
+    """Bypassing validation (as a race between two saves would) still cannot seat twice."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the exclusion constraint exists on PostgreSQL only")
+    person = make.person()
+    make.appointment(person, seat, start=D(2023, 1, 1), end=D(2024, 12, 31))
+    other = make.seat(seat.body, seat.organisation, role="substitute")
+    with (
+        pytest.raises(IntegrityError, match="appointment_one_seat_per_body"),
+        transaction.atomic(),
+    ):
+        Appointment.objects.create(person=person, seat=other, start=D(2024, 12, 31))
+    Appointment.objects.create(person=person, seat=other, start=D(2025, 1, 1))

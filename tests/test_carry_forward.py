@@ -1,10 +1,13 @@
 """Carrying a period's structure forward into the next (proposed) period."""
 
 import datetime
+import threading
+import time
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, connections, transaction
 
 from bodies import services
 from bodies.models import Body, MandatePeriod, Seat
@@ -118,3 +121,59 @@ def test_a_proposal_becomes_current_only_when_marked_decided(structure):
         new.mark_decided("", None)
     new.mark_decided("Regionala samverkansrådet 2026-10-15 § 4", D(2026, 10, 15))
     assert MandatePeriod.objects.current(on=D(2027, 3, 1)) == new
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_carry_forwards_make_one_period(make):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and two connections need PostgreSQL")
+    period = make.period("2023–2026")
+    make.body(period, "Regionala rådet")
+    save = services._save
+
+    def slow_save(obj):
+        # Widen the race: validate, wait, then insert — as a slow server would.
+        if isinstance(obj, MandatePeriod):
+            obj.full_clean()
+            time.sleep(0.5)
+        return save(obj)
+
+    start = threading.Barrier(2)
+    outcomes = {}
+
+    def run(name, slug):
+        try:
+            start.wait()
+            services.carry_forward(period, name=name, slug=slug)
+            outcomes[name] = "skapad"
+        except ValidationError as error:
+            outcomes[name] = " ".join(error.messages)
+        except IntegrityError as error:
+            outcomes[name] = f"IntegrityError {error}"
+        finally:
+            connections.close_all()
+
+    names = {"2027–2030": "2027-2030", "Nästa period": "nasta-period"}
+    with mock.patch("bodies.services._save", slow_save):
+        threads = [threading.Thread(target=run, args=item) for item in names.items()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    winner = next(name for name, outcome in outcomes.items() if outcome == "skapad")
+    loser = next(name for name in names if name != winner)
+    # The loser waited for the winner's lock, then its validation saw the new period.
+    assert outcomes[loser] == f"Perioden överlappar {winner}."
+    assert MandatePeriod.objects.count() == 2
+
+
+@pytest.mark.postgresql
+def test_the_database_refuses_overlapping_periods_on_postgresql(make):
+    if connection.vendor != "postgresql":
+        pytest.skip("exclusion constraints need PostgreSQL")
+    make.period("2023–2026")
+    with pytest.raises(IntegrityError, match="mandate_period_no_overlap"), transaction.atomic():
+        MandatePeriod.objects.create(
+            name="Överlappande", slug="overlappande", start=D(2026, 1, 1), end=D(2029, 12, 31)
+        )

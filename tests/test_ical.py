@@ -5,6 +5,8 @@ import zoneinfo
 
 import icalendar
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.models import Meeting
@@ -79,8 +81,52 @@ def test_a_cancelled_meeting_is_sent_as_cancelled(client, data):
         f"{data['cancelled'].uid}@samverkan"
     ]
     assert str(event["STATUS"]) == "CANCELLED"
-    assert event["SEQUENCE"] == 1
     assert str(event["SUMMARY"]).startswith("INSTÄLLT:")
+
+
+def feed_event(client, meeting):
+    return events(parse(client.get(reverse("meetings:feed"))))[f"{meeting.uid}@samverkan"]
+
+
+def test_moving_a_meeting_raises_its_sequence(client, data):
+    held = Meeting.objects.get(pk=data["held"].pk)
+    assert feed_event(client, held)["SEQUENCE"] == 0
+    held.start += datetime.timedelta(hours=1)
+    held.end += datetime.timedelta(hours=1)
+    held.save()
+    event = feed_event(client, held)
+    assert event["SEQUENCE"] == 1
+    assert event.decoded("DTSTART") == datetime.datetime(2024, 3, 14, 10, tzinfo=STOCKHOLM)
+    held.place = "Slottet, Örebro"
+    held.save()
+    assert feed_event(client, held)["SEQUENCE"] == 2
+
+
+def test_a_change_the_calendar_does_not_show_keeps_the_sequence(client, data):
+    held = Meeting.objects.get(pk=data["held"].pk)
+    held.note = "Fika från 08.30."
+    held.save()
+    assert feed_event(client, held)["SEQUENCE"] == 0
+
+
+def test_cancelling_a_meeting_sends_it_cancelled_with_a_higher_sequence(client, data):
+    held = Meeting.objects.get(pk=data["held"].pk)
+    before = feed_event(client, held)
+    assert str(before["STATUS"]) == "CONFIRMED"
+    held.status = Meeting.Status.CANCELLED
+    held.save()
+    after = feed_event(client, held)
+    assert str(after["STATUS"]) == "CANCELLED"
+    assert after["SEQUENCE"] > before["SEQUENCE"]
+
+
+def test_saving_a_meeting_reads_the_stored_row_once(data):
+    held = Meeting.objects.get(pk=data["held"].pk)
+    held.place = "Slottet, Örebro"
+    with CaptureQueriesContext(connection) as context:
+        held.save()
+    reads = [q["sql"] for q in context.captured_queries if q["sql"].startswith("SELECT")]
+    assert len([sql for sql in reads if 'FROM "meetings_meeting"' in sql]) == 1
 
 
 def test_feeds_per_body_and_per_organisation(client, data):

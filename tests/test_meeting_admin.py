@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from bodies.models import Seat
 from meetings.models import Attendance, Meeting, validate_pdf
+from tests import factories
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = factories.pdf()
 
 
 @pytest.fixture(autouse=True)

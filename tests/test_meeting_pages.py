@@ -121,7 +121,11 @@ def test_the_body_fragment_shows_meetings_frequency_and_reporting(seed, make):
         Context({"body": body})
     )
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    assert "2 av minst 4 möten 2022 (varav 1 planerat)" in text
+    # 22 December 2022 stayed planned: it has passed, so it is not counted but flagged.
+    assert (
+        "1 av minst 4 möten 2022 – 1 planerat möte har passerat utan att registreras som "
+        "genomfört – kravet uppfylldes inte" in text
+    )
     assert "0 av minst 4 möten 2019" in text
     network = Body.objects.get(slug="chefsgrupp-kultur", period__slug="2019-2022")
     html = Template("{% load meetings %}{% body_meeting_summary body %}").render(
@@ -129,6 +133,49 @@ def test_the_body_fragment_shows_meetings_frequency_and_reporting(seed, make):
     )
     assert "Ska återrapportera till KC/RD minst 1 gång per år." in html
     assert "Ingen återrapport är registrerad; den första ska ske senast 1 januari 2020." in html
+
+
+def body_summary_text(body):
+    html = Template("{% load meetings %}{% body_meeting_summary body %}").render(
+        Context({"body": body})
+    )
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_past_year_of_planned_meetings_never_held_does_not_meet_the_minimum(db, make):
+    period = make.period("2021–2024")
+    body = make.body(period, "Planeringsrådet", min_meetings_per_year=4)
+    for month in (2, 5, 9, 11):
+        start = timezone.make_aware(datetime.datetime(2021, month, 10, 9))
+        Meeting.objects.create(body=body, start=start, end=start + datetime.timedelta(hours=2))
+    text = body_summary_text(body)
+    assert "4 av minst 4" not in text
+    assert (
+        "0 av minst 4 möten 2021 – 4 planerade möten har passerat utan att registreras som "
+        "genomförda – kravet uppfylldes inte" in text
+    )
+
+
+def test_this_year_counts_held_meetings_and_those_still_to_come(db, make):
+    today = timezone.localdate()
+    period = make.period(f"{today.year - 1}–{today.year + 2}")
+    body = make.body(period, "Årsrådet", min_meetings_per_year=3)
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    # Meetings must lie within the year for the test to be stable: only run mid-year.
+    if not (datetime.date(today.year, 1, 3) < today < datetime.date(today.year, 12, 29)):
+        pytest.skip("needs a day in the year before and after today")
+    held = now - datetime.timedelta(days=1)
+    Meeting.objects.create(body=body, start=held, end=held + hour, status=Meeting.Status.HELD)
+    passed = now - datetime.timedelta(days=2)
+    Meeting.objects.create(body=body, start=passed, end=passed + hour)
+    coming = now + datetime.timedelta(days=1)
+    Meeting.objects.create(body=body, start=coming, end=coming + hour)
+    text = body_summary_text(body)
+    assert (
+        f"2 av minst 3 möten {today.year} (varav 1 planerat) – 1 planerat möte har passerat "
+        "utan att registreras som genomfört – fler möten behöver planeras" in text
+    )
 
 
 def test_the_person_fragment_lists_attendance(seed):

@@ -10,7 +10,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bodies", "0007_period_lock_change_sets_history"),
+        ("bodies", "0008_period_no_overlap_on_postgresql"),
     ]
 
     operations = [
