@@ -69,9 +69,7 @@ def upload(path):
     client.force_login(user)
     with open(path, "rb") as upload_file:
         started = time.monotonic()
-        response = client.post(
-            reverse("admin:bodies_mandateperiod_import"), {"file": upload_file}
-        )
+        response = client.post(reverse("admin:bodies_mandateperiod_import"), {"file": upload_file})
         seconds = time.monotonic() - started
     assert response.status_code == 302, response.status_code
     print(json.dumps({"request_seconds": seconds}))
@@ -126,8 +124,14 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         structure = tmp / "structure.json"
-        run("build", tmp / "source.db", "--file", str(structure),
-            "--bodies-per-period", str(args.bodies_per_period))
+        run(
+            "build",
+            tmp / "source.db",
+            "--file",
+            str(structure),
+            "--bodies-per-period",
+            str(args.bodies_per_period),
+        )
         data = json.loads(structure.read_text())
         print(
             f"File: {structure.stat().st_size / 1e6:.1f} MB, {len(data['bodies'])} bodies, "

@@ -130,8 +130,12 @@ def test_every_admin_page_of_the_registry_secretary_is_accessible(site, page):
     print("Violations per rule:", dict(per_rule.most_common()))
     if os.environ.get("AXE_REPORT"):  # the counts for docs/admin.md
         with open(os.environ["AXE_REPORT"], "w") as out:
-            json.dump({"pages": len(checked), "types": per_type, "rules": per_rule,
-                       "problems": problems}, out, indent=1, ensure_ascii=False)
+            json.dump(
+                {"pages": len(checked), "types": per_type, "rules": per_rule, "problems": problems},
+                out,
+                indent=1,
+                ensure_ascii=False,
+            )
     assert len(checked) >= 40, f"the crawl found too few admin pages: {checked}"
     assert urljoin(site, "/admin/") in crawl.seen
     assert not problems, f"{len(problems)} of {len(checked)} admin pages have problems:\n{report}"
