@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -543,6 +544,7 @@ class BodyAdmin(RosterAdminMixin, PrefetchingChangeListMixin, RegistryAdmin, Dra
     list_display = (
         "tree_actions",
         "indented_title",
+        "move_buttons",
         "kind",
         "seat_count",
         "composition_status",
@@ -783,10 +785,24 @@ class BodyAdmin(RosterAdminMixin, PrefetchingChangeListMixin, RegistryAdmin, Dra
             return self._move_failed(
                 request, gettext("Organet finns inte längre. Ladda om sidan och försök igen.")
             )
+        failure = self.move_body(request, cut_item, pasted_on, position)
+        if failure:
+            return self._move_failed(request, failure)
+        return HttpResponse("OK, moved.")
+
+    def move_body(self, request, cut_item, pasted_on, position):
+        """Move ``cut_item`` beside or under ``pasted_on``: None when done, else why not.
+
+        The one way a body moves in the tree, by drag and drop or by the keyboard
+        buttons: the same right (changing the body), the same check (``Body.clean()``:
+        the parent in the same period, no loops), the same history and message.
+        """
         if position not in ("last-child", "left", "right"):
-            return self._move_failed(request, gettext("Okänd flyttinstruktion."))
+            return gettext("Okänd flyttinstruktion.")
         if not self.has_change_permission(request, cut_item):
-            return self._move_failed(request, gettext("Du får inte flytta organet."))
+            return gettext("Du får inte flytta organet.")
+        if pasted_on.period_id != cut_item.period_id:
+            return gettext("Ett organ kan bara rapportera till ett organ i samma mandatperiod.")
 
         new_parent = pasted_on if position == "last-child" else pasted_on.parent
         old_parent = cut_item.parent
@@ -794,7 +810,7 @@ class BodyAdmin(RosterAdminMixin, PrefetchingChangeListMixin, RegistryAdmin, Dra
         try:
             cut_item.clean()
         except ValidationError as error:
-            return self._move_failed(request, " ".join(error.messages))
+            return " ".join(error.messages)
         finally:
             cut_item.parent = old_parent
 
@@ -802,14 +818,108 @@ class BodyAdmin(RosterAdminMixin, PrefetchingChangeListMixin, RegistryAdmin, Dra
         try:
             self.model._tree_manager.move_node(cut_item, pasted_on, position)
         except InvalidMove as error:
-            return self._move_failed(request, str(error))
+            return str(error)
         self.log_change(
             request,
             cut_item,
             self.get_move_node_change_message(request, cut_item, pasted_on, before),
         )
         self.message_user(request, gettext("%(body)s har flyttats.") % {"body": cut_item.name})
-        return HttpResponse("OK, moved.")
+        return None
+
+    # Moving with the keyboard: four buttons per row, a form that works without script
+
+    MOVES = {
+        "up": _("upp"),
+        "down": _("ned"),
+        "in": _("in under organet ovanför"),
+        "out": _("ut en nivå"),
+    }
+
+    @admin.display(description=_("flytta"))
+    def move_buttons(self, body):
+        symbols = {"up": "↑", "down": "↓", "in": "→", "out": "←"}
+        return format_html(
+            '<span class="tree-move" id="flytta-{}">{}</span>',
+            body.pk,
+            format_html_join(
+                "",
+                '<button type="submit" form="tree-move-form" name="move" value="{}:{}" '
+                'class="tree-move-button" title="{}" aria-label="{}">{}</button>',
+                (
+                    (
+                        body.pk,
+                        direction,
+                        label := gettext("Flytta %(body)s %(where)s")
+                        % {"body": body.name, "where": where},
+                        label,
+                        symbols[direction],
+                    )
+                    for direction, where in self.MOVES.items()
+                ),
+            ),
+        )
+
+    def keyboard_move_target(self, body, direction):
+        """Where a keyboard move puts the body: (pasted_on, position), or None."""
+        siblings = Body.objects.filter(period_id=body.period_id)
+        if body.parent_id is None:
+            siblings = siblings.filter(parent__isnull=True).order_by("tree_id")
+            earlier = siblings.filter(tree_id__lt=body.tree_id).order_by("-tree_id").first()
+            later = siblings.filter(tree_id__gt=body.tree_id).first()
+        else:
+            siblings = siblings.filter(parent_id=body.parent_id).order_by("lft")
+            earlier = siblings.filter(lft__lt=body.lft).order_by("-lft").first()
+            later = siblings.filter(lft__gt=body.lft).first()
+        if direction == "up":
+            return (earlier, "left") if earlier else None
+        if direction == "down":
+            return (later, "right") if later else None
+        if direction == "in":
+            return (earlier, "last-child") if earlier else None
+        if direction == "out":
+            return (body.parent, "right") if body.parent_id else None
+        return None
+
+    @transaction.atomic
+    def keyboard_move_view(self, request):
+        """The keyboard buttons of the tree post ``move=<pk>:<direction>`` here."""
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:bodies_body_changelist"))
+        back = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = ""
+        back = back or reverse("admin:bodies_body_changelist")
+        pk, _sep, direction = request.POST.get("move", "").partition(":")
+        body = self.get_queryset(request).filter(pk=pk).first() if pk.isdigit() else None
+        if body is None or direction not in self.MOVES:
+            self.message_user(
+                request,
+                gettext("Organet finns inte längre. Ladda om sidan och försök igen."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(back)
+        if not self.has_change_permission(request, body):
+            raise PermissionDenied
+        target = self.keyboard_move_target(body, direction)
+        if target is None:
+            failure = gettext("%(body)s kan inte flyttas %(where)s.") % {
+                "body": body.name,
+                "where": self.MOVES[direction],
+            }
+        else:
+            failure = self.move_body(request, body, *target)
+        if failure:
+            self.message_user(request, failure, messages.ERROR)
+        return HttpResponseRedirect(f"{back.split('#')[0]}#flytta-{body.pk}")
+
+    def get_urls(self):
+        move = path(
+            "flytta/",
+            self.admin_site.admin_view(self.keyboard_move_view),
+            name="bodies_body_keyboard_move",
+        )
+        return [move, *super().get_urls()]
 
     def _move_failed(self, request, message):
         self.message_user(request, message, level=messages.ERROR)

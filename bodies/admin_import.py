@@ -2,21 +2,31 @@
 
 The same check and report as ``manage.py import_structure``: the whole file is checked
 first and every problem is listed with its place; a trial run (the default) shows
-what would change without saving; a real run writes everything in one transaction.
+what would change without saving; a real run writes everything in one transaction,
+recorded as one change set with the uploader as its actor.
+
+The upload only stores the file (``ImportJob``) and queues ``run_structure_import``
+for the task worker, then shows the job's page: its state while it waits and runs
+(the page reloads itself), its report when done. A file of thousands of bodies takes
+longer than a web request may.
 
 Hooked into the mandate period admin by ``StructureImportMixin``; the link sits on
 the period list (templates/admin/bodies/mandateperiod/change_list.html).
 """
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.tasks import task
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bodies import structure_json
+from bodies.import_job import ImportJob
 from bodies.structure_file import StructureFileError
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -69,56 +79,122 @@ def import_view(request, model_admin):
     if not request.user.has_perms(REQUIRED_PERMISSIONS):
         raise PermissionDenied
     form = StructureUploadForm(request.POST or None, request.FILES or None)
-    problems, report = [], None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        dry_run = form.cleaned_data["dry_run"]
-        try:
-            data = structure_json.parse(upload.read(), upload.name)
-            report = structure_json.import_structure(
-                data,
-                dry_run=dry_run,
-                actor=request.user,
-                reason=gettext("Strukturfil %(name)s inläst i administrationen.")
-                % {"name": upload.name},
-            )
-        except StructureFileError as error:
-            problems = error.problems
-        else:
-            if not dry_run:
-                model_admin.message_user(
-                    request,
-                    gettext("Strukturfilen %(name)s är inläst: %(summary)s.")
-                    % {"name": upload.name, "summary": report.summary()}
-                    if report.changed
-                    else gettext("Strukturfilen %(name)s var redan inläst; ingenting ändrades.")
-                    % {"name": upload.name},
-                    messages.SUCCESS,
-                )
+        job = ImportJob.objects.create(
+            uploaded_by=request.user,
+            file_name=upload.name[:255],
+            content=upload.read(),
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        run_structure_import.enqueue(job.pk)
+        return HttpResponseRedirect(job.get_admin_url())
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": gettext("Läs in en strukturfil"),
         "form": form,
-        "problems": problems,
-        "report": report,
-        "changes": list(report.lines()) if report else [],
+        "jobs": recent_jobs(),
     }
     return TemplateResponse(request, "admin/bodies/mandateperiod/import.html", context)
 
 
+def recent_jobs():
+    return ImportJob.objects.defer("content", "changes").select_related("uploaded_by")[:10]
+
+
+def job_view(request, model_admin, pk):
+    """One upload: its state while queued and running, then its report."""
+    if not request.user.has_perms(REQUIRED_PERMISSIONS):
+        raise PermissionDenied
+    job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": gettext("Inläsning av %(name)s") % {"name": job.file_name},
+        "job": job,
+        "problems": job.problems,
+        "changes": job.changes,
+        "form": StructureUploadForm(),
+    }
+    return TemplateResponse(request, "admin/bodies/mandateperiod/import.html", context)
+
+
+def _set_status(job, status, **fields):
+    job.status = status
+    for name, value in fields.items():
+        setattr(job, name, value)
+    ImportJob.objects.filter(pk=job.pk).update(status=status, **fields)
+
+
+@task()
+def run_structure_import(job_id: int) -> None:
+    """Check and write an uploaded structure file (in the task worker)."""
+    job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
+    if job.is_finished:
+        return
+    _set_status(job, ImportJob.Status.CHECKING, started_at=timezone.now())
+    try:
+        data = structure_json.parse(bytes(job.content), job.file_name)
+        # Checked again inside import_structure, which writes only a file without problems.
+        _set_status(job, ImportJob.Status.WRITING)
+        reason = gettext("Strukturfil %(name)s inläst i administrationen.") % {
+            "name": job.file_name
+        }
+        report = structure_json.import_structure(
+            data, dry_run=job.dry_run, actor=job.uploaded_by, reason=reason
+        )
+        change = report.change_set
+    except StructureFileError as error:
+        _set_status(
+            job,
+            ImportJob.Status.FAILED,
+            problems=[str(problem) for problem in error.problems],
+            finished_at=timezone.now(),
+        )
+        return
+    except Exception as error:
+        _set_status(
+            job, ImportJob.Status.FAILED, problems=[repr(error)], finished_at=timezone.now()
+        )
+        raise
+    _set_status(
+        job,
+        ImportJob.Status.DONE,
+        summary=report.summary(),
+        changes=list(report.lines()),
+        changed=report.changed,
+        change_set=change,
+        finished_at=timezone.now(),
+    )
+
+
 class StructureImportMixin:
-    """Adds "Läs in strukturfil" (…/mandateperiod/importera/) to a ModelAdmin."""
+    """Adds "Läs in strukturfil" (…/mandateperiod/importera/) to a ModelAdmin, and the
+    recent uploads with their state to its list."""
+
+    def changelist_view(self, request, extra_context=None):
+        if request.user.has_perms(REQUIRED_PERMISSIONS):
+            extra_context = {**(extra_context or {}), "import_jobs": recent_jobs()[:5]}
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         def view(request):
             return import_view(request, self)
+
+        def job(request, pk):
+            return job_view(request, self, pk)
 
         own = [
             path(
                 "importera/",
                 self.admin_site.admin_view(view),
                 name="bodies_mandateperiod_import",
-            )
+            ),
+            path(
+                "importera/<int:pk>/",
+                self.admin_site.admin_view(job),
+                name="bodies_mandateperiod_import_job",
+            ),
         ]
         return own + super().get_urls()

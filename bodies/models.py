@@ -1048,3 +1048,6 @@ class ChangeStamp(models.Model):
         """The current stamp (one query); made on first use after a flush."""
         stamp = cls.objects.filter(pk=1).first()
         return stamp or cls.objects.get_or_create(pk=1)[0]
+
+
+from bodies.import_job import ImportJob  # noqa: E402,F401  (the model lives with its use)

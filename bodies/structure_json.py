@@ -657,6 +657,7 @@ class ImportReport:
     dry_run: bool = False
     changes: list = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
+    change_set: object = None  # the history's record of a real run that changed something
 
     LABELS = {
         "county_part": "länsdelar",
@@ -727,6 +728,7 @@ def import_structure(data, dry_run=False, actor=None, reason=""):
             if dry_run or not report.changed:
                 raise _DryRunDone
             change.period = newest_period(item["slug"] for item in data.get("periods", []))
+            report.change_set = change
     except _DryRunDone:
         pass
     return report

@@ -9,6 +9,40 @@ class SamverkanConfig(AppConfig):
     name = "samverkan"
     verbose_name = "Samverkan"
 
+    def ready(self):
+        name_third_party_apps()
+
+
+def name_third_party_apps():
+    """Swedish names where the apps of the admin name things without gettext.
+
+    django-axes, django-otp and django-tasks-db have no Swedish catalogue; the strings
+    they pass through gettext are in locale/sv, these are fixed English text.
+    """
+    from django.apps import apps
+    from django.contrib import admin
+    from django.utils.translation import gettext_lazy as _
+
+    names = {
+        "axes": _("Inloggningsförsök"),
+        "otp_totp": _("Engångskoder"),
+        "django_tasks_database": _("Bakgrundsjobb"),
+    }
+    for label, verbose_name in names.items():
+        try:
+            apps.get_app_config(label).verbose_name = verbose_name
+        except LookupError:
+            continue
+    try:
+        totp = apps.get_model("otp_totp", "TOTPDevice")
+    except LookupError:
+        return
+    totp._meta.verbose_name = _("app för engångskoder")
+    totp._meta.verbose_name_plural = _("appar för engångskoder")
+    model_admin = admin.site._registry.get(totp)
+    if model_admin is not None:
+        model_admin.search_help_text = _("Sök på användarnamn eller e-postadress.")
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """Django's admin with Samverkan's admin site (login with an optional one-time code)."""

@@ -18,7 +18,7 @@ def upload(client, data, dry_run, name="region.json"):
     fields = {"file": SimpleUploadedFile(name, content, content_type="application/json")}
     if dry_run:
         fields["dry_run"] = "on"
-    return client.post(reverse("admin:bodies_mandateperiod_import"), fields)
+    return client.post(reverse("admin:bodies_mandateperiod_import"), fields, follow=True)
 
 
 def test_the_period_list_links_to_the_upload(admin_client):
@@ -72,3 +72,52 @@ def test_someone_without_the_rights_cannot_import(client, django_user_model):
     clerk = django_user_model.objects.create_user("clerk", password="x", is_staff=True)
     client.force_login(clerk)
     assert client.get(reverse("admin:bodies_mandateperiod_import")).status_code == 403
+
+
+def test_the_upload_returns_at_once_and_the_worker_imports_later(admin_client, settings):
+    """With a real queue the request only stores the file; the job page shows its state."""
+    from bodies.admin_import import run_structure_import
+    from bodies.import_job import ImportJob
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    response = upload(admin_client, small(), dry_run=False)
+    job = ImportJob.objects.get()
+    assert response.redirect_chain[-1][0] == job.get_admin_url()
+    page = response.content.decode()
+    assert "i kö" in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert not Body.objects.exists()
+    listing = admin_client.get(reverse("admin:bodies_mandateperiod_changelist")).content.decode()
+    assert "Senaste inläsningar av strukturfiler" in listing
+    assert "region.json" in listing
+
+    run_structure_import.call(job.pk)  # what the worker does
+
+    assert Body.objects.count() == 3
+    page = admin_client.get(job.get_admin_url()).content.decode()
+    assert "klar" in page
+    assert "Inläst" in page
+    assert "refresh" not in page
+
+
+def test_a_real_run_is_one_change_set_by_the_uploader(admin_client, admin_user):
+    from bodies.history import ChangeSet
+    from bodies.import_job import ImportJob
+
+    upload(admin_client, small(), dry_run=False)
+
+    job = ImportJob.objects.get()
+    change = ChangeSet.objects.get()
+    assert job.change_set == change
+    assert (change.kind, change.actor) == (ChangeSet.Kind.STRUCTURE_IMPORT, admin_user)
+    assert change.reason == "Strukturfilen region.json"
+    assert Body.history.exclude(change_set=change).count() == 0
+    assert Body.history.filter(change_set=change).values("id").distinct().count() == 3
+    assert all(record.history_user == admin_user for record in Body.history.all())
+
+
+def test_a_trial_run_leaves_no_change_set(admin_client):
+    from bodies.history import ChangeSet
+
+    upload(admin_client, small(), dry_run=True)
+    assert not ChangeSet.objects.exists()
