@@ -103,7 +103,8 @@ class PersonAdmin(RegistryAdmin):
 class AppointmentAdmin(RegistryAdmin):
     list_display = ("person", "body", "organisation", "role", "start", "end")
     list_filter = (AppointmentPeriodListFilter, AppointmentBodyListFilter)
-    list_select_related = ("person", "seat__body__period", "seat__organisation")
+    # "body" is the appointment's copy of its seat's body (Appointment.body).
+    list_select_related = ("person", "body__period", "seat__body__period", "seat__organisation")
     search_fields = (
         "person__first_name",
         "person__last_name",
@@ -123,10 +124,6 @@ class AppointmentAdmin(RegistryAdmin):
 
     def period_of(self, obj):
         return obj.seat.body.period
-
-    @admin.display(description=_("organ"), ordering="seat__body__name")
-    def body(self, appointment):
-        return appointment.seat.body
 
     @admin.display(description=_("organisation"), ordering="seat__organisation__name")
     def organisation(self, appointment):

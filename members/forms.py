@@ -176,3 +176,40 @@ class AppointmentInlineFormSet(forms.BaseInlineFormSet):
                     % {"person": person, "start": formats.date_format(other_start)},
                 )
                 break
+        self._check_one_seat_per_body(rows)
+
+    def _check_one_seat_per_body(self, rows):
+        """Two rows of one person in seats of one body must not overlap either."""
+        for index, (form, seat, start, end) in enumerate(rows):
+            if form._errors.get(NON_FIELD_ERRORS) or not seat.body_id:
+                continue
+            person = self._person_of(form)
+            for other, other_seat, other_start, other_end in rows[:index]:
+                if (
+                    person is None
+                    or self._person_of(other) != person
+                    or other_seat == seat
+                    or other_seat.body_id != seat.body_id
+                    or not _overlaps(start, end, other_start, other_end)
+                ):
+                    continue
+                form.add_error(
+                    None,
+                    gettext(
+                        "%(person)s har redan en plats i %(body)s i formuläret (från %(start)s). "
+                        "En person kan ha bara en plats i ett organ åt gången: ändra datumen så "
+                        "att uppdragen inte överlappar."
+                    )
+                    % {
+                        "person": person,
+                        "body": seat.body.display_name,
+                        "start": formats.date_format(other_start),
+                    },
+                )
+                break
+
+    def _person_of(self, form):
+        """The row's person: a field on a seat's page, the page's own person on hers."""
+        if self.fk.name == "person":
+            return self.instance
+        return form.cleaned_data.get("person")

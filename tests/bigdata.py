@@ -244,7 +244,7 @@ def _appointments(periods, persons, busiest, unpublished, rng):
         period = seat.body.period
         if n % 10 == 9:
             continue  # vacant
-        person = busiest if n % 30 == 0 else persons[rng.randrange(len(persons))]
+        person = busiest if n % 25 == 0 else persons[rng.randrange(len(persons))]
         if n % 25 == 1:
             person = persons[(n // 25) % unpublished]  # someone who must never show
         person = free(person, seat.body_id, n)

@@ -252,12 +252,34 @@ def test_a_person_gets_appointments_on_their_own_page(admin_client, make, seat, 
     data = person_data(
         anna,
         {"seat": seat.pk, "start": "2023-01-01", "end": "2023-12-31"},
-        {"seat": other_seat.pk, "start": "2023-06-01"},
+        {"seat": other_seat.pk, "start": "2024-01-01"},
     )
     response = admin_client.post(reverse("admin:members_person_change", args=[anna.pk]), data)
 
     assert response.status_code == 302, response.context["errors"]
     assert anna.appointments.count() == 2
+
+
+def test_a_person_cannot_get_two_overlapping_new_seats_of_one_body(admin_client, make, seat, anna):
+    other_seat = make.seat(seat.body, seat.organisation, role=Seat.Role.SUBSTITUTE)
+    data = person_data(
+        anna,
+        {"seat": seat.pk, "start": "2023-01-01", "end": "2023-12-31"},
+        {"seat": other_seat.pk, "start": "2023-06-01", "appointed_by": "KF 2023-05-20"},
+    )
+    response = admin_client.post(reverse("admin:members_person_change", args=[anna.pk]), data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        escape(
+            "Anna Berg har redan en plats i Kulturrådet i formuläret (från 1 januari 2023). En "
+            "person kan ha bara en plats i ett organ åt gången"
+        )
+        in page
+    )
+    assert 'value="KF 2023-05-20"' in page
+    assert not Appointment.objects.exists()
 
 
 def test_a_person_cannot_get_two_overlapping_new_rows_for_one_seat(admin_client, seat, anna):

@@ -37,7 +37,7 @@ def empty_database():
 
 
 def small():
-    """A small valid file: two periods, a council with a group below it, two people."""
+    """A small valid file: two periods, a council with a group below it, three people."""
     return {
         "format": "samverkan-structure",
         "version": 1,
@@ -67,6 +67,7 @@ def small():
         "people": [
             {"slug": "anna-a", "first_name": "Anna", "last_name": "A", "party": "S"},
             {"slug": "bo-b", "first_name": "Bo", "last_name": "B", "organisation": "a-kommun"},
+            {"slug": "cia-c", "first_name": "Cia", "last_name": "C", "organisation": "a-kommun"},
         ],
         "bodies": [
             {"period": "2019-2022", "slug": "radet", "name": "Rådet", "kind": "political_council"},
@@ -95,7 +96,7 @@ def small():
                         "backs": "a-kommun/ordinary/1",
                         "appointments": [
                             {"person": "bo-b", "start": "2023-01-01", "end": "2024-06-30"},
-                            {"person": "anna-a", "start": "2024-07-01", "end": None},
+                            {"person": "cia-c", "start": "2024-07-01", "end": None},
                         ],
                     },
                 ],
@@ -193,7 +194,7 @@ def test_the_new_term_the_same_person_got_earlier_is_refused_as_an_overlap():
         structure_json.import_structure(data)
 
     assert error.value.problems[0].startswith(
-        "bodies[1].seats[2].appointments[1]: Platsen innehas redan av Anna A"
+        "bodies[1].seats[2].appointments[1]: Platsen innehas redan av Cia C"
     )
     assert Appointment.objects.filter(start="2024-09-01").count() == 0
 
@@ -239,7 +240,7 @@ def test_the_export_leaves_out_contact_details_and_unpublished_people():
     for secret in ("bo@example.se", "070-1234567", "intern", "email", "phone"):
         assert secret not in text
     seat = json.loads(text)["bodies"][1]["seats"][2]
-    assert seat["appointments"] == [{"person": "anna-a", "start": "2024-07-01", "end": None}]
+    assert seat["appointments"] == [{"person": "cia-c", "start": "2024-07-01", "end": None}]
 
 
 def test_seats_are_explicit_with_keys_and_backing():
@@ -342,7 +343,7 @@ def test_missing_fields_and_a_wrong_version_are_reported():
         "bodies[0].kind: saknas",
         'bodies[1].seats[0].appointments[0].person: okänd person "anna-a"',
         'bodies[1].seats[2].appointments[0].person: okänd person "bo-b"',
-        'bodies[1].seats[2].appointments[1].person: okänd person "anna-a"',
+        'bodies[1].seats[2].appointments[1].person: okänd person "cia-c"',
     ]
 
 
