@@ -34,6 +34,8 @@ def setup_django(database):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
     # Production settings (DEBUG off) need a key; this one only signs nothing here.
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
+    # The renderings are timed here, not queued for a worker after each write.
+    os.environ.setdefault("PDF_PRERENDER", "0")
     import django
 
     django.setup()
