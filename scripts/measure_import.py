@@ -67,6 +67,8 @@ def upload(path):
     user = user_with_roles("sekreterare", registry_secretary=True)
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
+    # A running server has its URLconf and templates loaded: so has this one.
+    assert client.get(reverse("admin:bodies_mandateperiod_import")).status_code == 200
     with open(path, "rb") as upload_file:
         started = time.monotonic()
         response = client.post(reverse("admin:bodies_mandateperiod_import"), {"file": upload_file})
