@@ -115,6 +115,8 @@ def main():
     parser.add_argument("--step")
     parser.add_argument("--database")
     parser.add_argument("--file")
+    parser.add_argument("--structure", help="a structure file to upload instead of building one")
+    parser.add_argument("--request-only", action="store_true", help="time the upload only")
     args = parser.parse_args()
     if args.step == "build":
         return build(args.file, args.bodies_per_period)
@@ -142,6 +144,8 @@ def main():
         target = tmp / "target.db"
         measured = json.loads(run("upload", target, "--file", str(structure)).splitlines()[-1])
         print(f"Upload request returned in {measured['request_seconds']:.2f} s")
+        if args.request_only:
+            return
         started = time.monotonic()
         subprocess.run(
             [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
