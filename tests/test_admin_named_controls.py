@@ -43,7 +43,8 @@ def unnamed_controls(html):
     return [
         attrs.get("name")
         for attrs in parser.controls
-        if not attrs.get("aria-label") and attrs.get("id") not in parser.labelled
+        if not attrs.get("aria-label")
+        and attrs.get("id") not in parser.labelled
         # The empty row a script copies to add one: never shown.
         and "__prefix__" not in (attrs.get("name") or "")
         # A two-list selection: its script draws the named lists in its place.
