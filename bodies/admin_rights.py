@@ -180,6 +180,14 @@ class RightsMixin:
             kwargs["queryset"] = target.for_choices(queryset)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, forms.FileInput):
+            # Django draws a file field as a fieldset whose legend is the label; the
+            # <input type="file"> inside has no label of its own (axe: ``label``).
+            formfield.widget.attrs.setdefault("aria-label", str(formfield.label))
+        return formfield
+
 
 class RegistryAdmin(RightsMixin, SimpleHistoryAdmin):
     """A ModelAdmin of the registry: rights from the rules, history with reasons."""
