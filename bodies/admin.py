@@ -884,6 +884,8 @@ class BodyAdmin(RosterAdminMixin, PrefetchingChangeListMixin, RegistryAdmin, Dra
     @transaction.atomic
     def keyboard_move_view(self, request):
         """The keyboard buttons of the tree post ``move=<pk>:<direction>`` here."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:bodies_body_changelist"))
         back = request.POST.get("next") or ""
