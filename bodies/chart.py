@@ -653,13 +653,21 @@ def _web_lines(box, x, y):
     return lines
 
 
+# A drawing of more bodies than this would outgrow a web page (about 1 KB a box) and
+# be unreadable anyway; the tree below it shows them all, the PDF report draws them.
+WEB_CHART_MAX_BODIES = 300
+
+
 def web_chart(bodies, width=WEB_WIDTH):
-    """The chart of ``bodies`` (tree order, ``supports`` loaded) for a web page, or None.
+    """The chart of ``bodies`` (tree order, ``supports`` loaded) for a web page, or None
+    (also when there are more than ``WEB_CHART_MAX_BODIES``).
 
     The whole forest on one drawing, arranged as the PDF arranges a page (branches
     side by side, deeper levels as lists, long lists in columns) to fit ``width``
     points; a page scrolls downwards, so the height is free. Nothing is cut off.
     """
+    if len(bodies) > WEB_CHART_MAX_BODIES:
+        return None
     roots = _nodes(bodies)
     if not roots:
         return None

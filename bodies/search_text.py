@@ -132,7 +132,14 @@ def parse(text, synonyms=None):
 
 
 def _matches(prefix, text_words):
+    # Inside a word too: Swedish compounds ("råd" finds "Länsdelsrådet").
+    if len(prefix) >= COMPOUND_PART:
+        return any(prefix in word for word in text_words)
     return any(word.startswith(prefix) for word in text_words)
+
+
+# Words at least this long also match inside a compound word.
+COMPOUND_PART = 3
 
 
 def _near(prefix, text_words):

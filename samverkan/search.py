@@ -40,11 +40,20 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Lower
 from django.utils.safestring import mark_safe
 
 from bodies.models import Body, Organisation
-from bodies.search_text import MARK_START, MARK_STOP, clean_query, fold, highlight, parse, snippet
+from bodies.search_text import (
+    COMPOUND_PART,
+    MARK_START,
+    MARK_STOP,
+    clean_query,
+    fold,
+    highlight,
+    parse,
+    snippet,
+)
 from meetings.models import AgendaItem
 from members.models import Party, Person
 
@@ -259,11 +268,18 @@ class _Postgres:
 
     def _matched(self, queryset, vector, name):
         similarity = TrigramWordSimilarity(self.folded, Unaccent(name))
+        matched = Q(search=self.query) | Q(similarity__gte=NAME_SIMILARITY)
+        folded = fold(self.terms.text)
+        if len(folded) >= COMPOUND_PART:
+            # Part of a Swedish compound in the name ("råd" in "Länsdelsrådet"), which
+            # neither the stemmer nor the trigrams find.
+            matched |= Q(folded_name__contains=folded)
         return queryset.annotate(
             search=vector,
             similarity=similarity,
+            folded_name=Lower(Unaccent(name)),
             search_rank=SearchRank(vector, self.query) + similarity,
-        ).filter(Q(search=self.query) | Q(similarity__gte=NAME_SIMILARITY))
+        ).filter(matched)
 
     def people(self, queryset):
         queryset = queryset.annotate(

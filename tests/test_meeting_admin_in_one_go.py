@@ -39,7 +39,7 @@ def big_council(make, size):
         for n in range(size)
     )
     Appointment.objects.bulk_create(
-        Appointment(person=person, seat=seat, start=D(2023, 1, 1))
+        Appointment(person=person, seat=seat, body=seat.body, start=D(2023, 1, 1))
         for person, seat in zip(people, seats, strict=True)
     )
     return body

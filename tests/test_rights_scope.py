@@ -143,7 +143,15 @@ def test_a_nora_editor_reaches_nothing_outside_noras_people_and_open_seats(clien
         client, in_scope, {Person, Seat, Appointment}, extra_out_of_scope=list(nora_closed)
     )
 
-    assert reached == []
+    # The roster screen of a body where Nora holds seats in an open period is the
+    # editor's by design (bodies/admin_roster.py): they fill Nora's seats there.
+    nora_bodies = set(
+        Seat.objects.filter(organisation=nora, body__period__slug="2023-2026").values_list(
+            "body_id", flat=True
+        )
+    )
+    rosters = {f"GET /admin/bodies/body/{pk}/ledamoter/ → 200" for pk in nora_bodies}
+    assert [line for line in reached if line not in rosters] == []
     assert allowed >= 3  # the editor does reach Nora's people and seats
 
 

@@ -110,7 +110,7 @@ def test_a_real_run_is_one_change_set_by_the_uploader(admin_client, admin_user):
     change = ChangeSet.objects.get()
     assert job.change_set == change
     assert (change.kind, change.actor) == (ChangeSet.Kind.STRUCTURE_IMPORT, admin_user)
-    assert change.reason == "Strukturfilen region.json"
+    assert change.reason == "Strukturfil region.json inläst i administrationen."
     assert Body.history.exclude(change_set=change).count() == 0
     assert Body.history.filter(change_set=change).values("id").distinct().count() == 3
     assert all(record.history_user == admin_user for record in Body.history.all())
