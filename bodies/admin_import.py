@@ -16,8 +16,8 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bodies import structure_json
-from bodies.structure_file import StructureFileError
+from samverkan.files import structure_json
+from samverkan.files.limits import StructureFileError
 
 MAX_UPLOAD = 10 * 1024 * 1024
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from bodies import structure_json
 from bodies.models import Body, MandatePeriod
+from samverkan.files import structure_json
 from tests.test_structure_json import small
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from bodies import structure_json
-from bodies.structure_file import StructureFileError
+from samverkan.files import structure_json
+from samverkan.files.limits import StructureFileError
 
 
 class Command(BaseCommand):
