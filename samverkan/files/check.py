@@ -154,6 +154,14 @@ def _at(data: Any, path: Path) -> Any:
     return data
 
 
+def at_place(data: Any, place: str) -> Any:
+    """The raw value at a place such as ``meetings[0]``."""
+    path: list[int | str] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", place):
+        path.append(int(index) if index else name)
+    return _at(data, tuple(path))
+
+
 def entries[T: BaseModel](
     data: Mapping[str, Any], section: str, model: type[T]
 ) -> list[tuple[str, Salvaged]]:

@@ -68,7 +68,7 @@ def load(data: Mapping[str, Any]) -> ImportReport:
         section: check.entries(data, section, model)
         for section, model in m.MEETING_SECTIONS.items()
     }
-    checker = _Checker(sections)
+    checker = _Checker(sections, data)
     problems += checker.check()
     report = ImportReport()
     writer = _Writer(sections, report)
@@ -92,8 +92,9 @@ Sections = Mapping[str, list[tuple[str, check.Salvaged]]]
 class _Checker:
     """What the models cannot say: references to the file and the registry, uniqueness."""
 
-    def __init__(self, sections: Sections) -> None:
+    def __init__(self, sections: Sections, data: Mapping[str, Any]) -> None:
         self.sections = sections
+        self.data = data
         self.problems: list[str] = []
 
     def problem(self, where: str, message: str) -> None:
@@ -161,13 +162,23 @@ class _Checker:
             seen.add(entry.person)
             self.person(f"{place}.replaces", entry.replaces)
             self.organisation(f"{place}.organisation", entry.organisation)
-        numbers: set[int] = set()
+        self.numbers(where)
         for j, item in enumerate(meeting.agenda):
-            if item.number in numbers:
-                self.problem(f"{where}.agenda[{j}].number", f"ärende {item.number} finns redan")
-            numbers.add(item.number)
             if item.reports_on:
                 self.body(f"{where}.agenda[{j}].reports_on", meeting.period, item.reports_on)
+
+
+    def numbers(self, where: str) -> None:
+        """Agenda numbers once each, also of items with other problems (read from the file)."""
+        raw = check.at_place(self.data, where)
+        agenda = raw.get("agenda") if isinstance(raw, dict) else None
+        numbers: set[int] = set()
+        for j, item in enumerate(agenda if isinstance(agenda, list) else []):
+            number = item.get("number") if isinstance(item, dict) else None
+            if isinstance(number, int) and number in numbers:
+                self.problem(f"{where}.agenda[{j}].number", f"ärende {number} finns redan")
+            if isinstance(number, int):
+                numbers.add(number)
 
 
 class _Writer(Writer):
