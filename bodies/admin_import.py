@@ -11,15 +11,14 @@ the period list (templates/admin/bodies/mandateperiod/change_list.html).
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.files import structure_json
+from samverkan.files import limits, structure_json
 from samverkan.files.limits import StructureFileError
-
-MAX_UPLOAD = 10 * 1024 * 1024
 
 # Everything an import may create or change; the user must be allowed all of it by the
 # rules (bodies/rules.py: the registry secretary's).
@@ -57,10 +56,10 @@ class StructureUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
+        if upload.size > limits.max_bytes():
             raise forms.ValidationError(
-                gettext("Filen är för stor. Största tillåtna storlek är %(max)s MB.")
-                % {"max": MAX_UPLOAD // 1024 // 1024}
+                gettext("Filen är för stor. Största tillåtna storlek är %(max)s.")
+                % {"max": filesizeformat(limits.max_bytes())}
             )
         return upload
 
@@ -74,7 +73,7 @@ def import_view(request, model_admin):
         upload = form.cleaned_data["file"]
         dry_run = form.cleaned_data["dry_run"]
         try:
-            data = structure_json.parse(upload.read(), upload.name)
+            data = structure_json.parse(limits.read_upload(upload, upload.name), upload.name)
             report = structure_json.import_structure(data, dry_run=dry_run)
         except StructureFileError as error:
             problems = error.problems

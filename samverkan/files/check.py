@@ -187,6 +187,19 @@ def keys(data: Mapping[str, Any], section: str, key: str) -> set[str]:
     }
 
 
+def unheard(later: list[str], earlier: list[str]) -> list[str]:
+    """The later problems at places the earlier ones do not speak about (at or within):
+    the model's word on an appointment the checker already found overlapping is noise."""
+    spoken = [problem.split(": ", 1)[0] for problem in earlier]
+
+    def heard(place: str) -> bool:
+        return any(
+            other == place or other.startswith((f"{place}.", f"{place}[")) for other in spoken
+        )
+
+    return [problem for problem in later if not heard(problem.split(": ", 1)[0])]
+
+
 SECTION_ORDER = [
     "filen",
     "$schema",

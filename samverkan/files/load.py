@@ -32,9 +32,7 @@ def write_plan(plan: check.Plan, problems: list[str], dry_run: bool = False) -> 
                 raise _RollBack
     except _RollBack:
         pass
-    # A place the checker has already spoken about needs no second word from the model.
-    seen = {problem.split(": ", 1)[0] for problem in problems}
-    problems += [problem for problem in writer.problems if problem.split(": ", 1)[0] not in seen]
+    problems += check.unheard(writer.problems, problems)
     problems = check.in_file_order(problems)
     if problems:
         raise StructureFileError(problems)

@@ -79,8 +79,7 @@ def load(data: Mapping[str, Any]) -> ImportReport:
                 raise _RollBack
     except _RollBack:
         pass
-    seen = {problem.split(": ", 1)[0] for problem in problems}
-    problems += [problem for problem in writer.problems if problem.split(": ", 1)[0] not in seen]
+    problems += check.unheard(writer.problems, problems)
     if problems:
         raise MeetingFileError(check.in_file_order(problems))
     return report
@@ -166,7 +165,6 @@ class _Checker:
         for j, item in enumerate(meeting.agenda):
             if item.reports_on:
                 self.body(f"{where}.agenda[{j}].reports_on", meeting.period, item.reports_on)
-
 
     def numbers(self, where: str) -> None:
         """Agenda numbers once each, also of items with other problems (read from the file)."""

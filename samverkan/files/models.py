@@ -209,12 +209,14 @@ class Structure(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        title="Samverkan structure file",
+        title="Samverkan structure file, version 1",
         json_schema_extra={
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://samverkan.example.se/structure.schema.json",
-            "description": "Generated from samverkan/files/models.py (make schema); "
-            "see docs/structure-json.md.",
+            "description": "A region's collaboration structure: organisations, county parts, "
+            "parties, mandate periods, published people, and per period the body forest with "
+            "composition rules, explicit seats and appointments. See docs/structure-json.md. "
+            "Generated from samverkan/files/models.py (make schema). The import checks more "
+            "than this schema can say (references, the tree, seat keys, overlapping "
+            "appointments) and reports each problem with its place.",
         },
     )
 
