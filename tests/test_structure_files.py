@@ -4,10 +4,12 @@ run, each with its place; the limits on what is read; no input ends in a traceba
 import copy
 import datetime
 import json
+import os
 import string
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -279,7 +281,7 @@ def test_a_non_utf8_file_and_a_bad_escape_are_located():
 # --- fuzz: any input gives a load or a list of located problems --------------------------
 
 FUZZ = hypothesis_settings(
-    max_examples=60,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,
@@ -310,7 +312,108 @@ def paths(value, prefix=()):
             yield from paths(item, (*prefix, i))
 
 
+def small_toml():
+    """A small TOML structure file's data, as tomllib gives it."""
+    day = datetime.date
+    return {
+        "format": 1,
+        "county_parts": [{"slug": "norra", "name": "Norra"}],
+        "organisations": [
+            {"slug": "r", "name": "Region", "kind": "region", "code": "18"},
+            {"slug": "k", "name": "K kommun", "kind": "municipality", "county_part": "norra"},
+        ],
+        "parties": [{"abbreviation": "S", "name": "S"}],
+        "periods": [
+            {"slug": "p", "name": "P", "start": day(2019, 1, 1), "end": day(2022, 12, 31)},
+            {"slug": "q", "name": "Q", "start": day(2023, 1, 1), "end": day(2026, 12, 31)},
+        ],
+        "people": [
+            {"slug": "a", "first_name": "A", "last_name": "A", "organisation": "k"},
+            {"slug": "b", "first_name": "B", "last_name": "B", "organisation": "r"},
+        ],
+        "bodies": [
+            {
+                "slug": "rad",
+                "name": "Rådet",
+                "kind": "political_council",
+                "periods": ["p", "q"],
+                "members": ["@municipalities", "r"],
+                "rules": [{"ordinary": 1, "substitutes": 1}],
+                "seats": [{"organisation": "r", "position": "chair"}],
+            },
+            {
+                "slug": "grp",
+                "name": "Gruppen",
+                "kind": "officials_group",
+                "periods": ["q"],
+                "parent": {"q": "rad"},
+                "supports": "rad",
+            },
+        ],
+        "appointments": [
+            {
+                "period": "q",
+                "body": "rad",
+                "people": [{"person": "a"}, {"person": "b", "position": "chair"}],
+            }
+        ],
+    }
+
+
+def small_meetings():
+    return {
+        "format": 1,
+        "people": [{"slug": "g", "first_name": "G", "last_name": "G"}],
+        "reporting_duties": [{"periods": ["q"], "reports_to": "rad", "bodies": ["grp"]}],
+        "meetings": [
+            {
+                "period": "q",
+                "body": "rad",
+                "start": datetime.datetime(2024, 3, 1, 9),
+                "end": datetime.datetime(2024, 3, 1, 12),
+                "status": "held",
+                "chair": "b",
+                "attendance": [
+                    {"person": "a"},
+                    {"person": "g", "role": "other", "organisation": "r"},
+                ],
+                "agenda": [{"number": 1, "title": "Ett", "reports_on": "grp"}],
+            }
+        ],
+    }
+
+
 ALL_PATHS = list(paths(small()))[1:]
+TOML_PATHS = list(paths(small_toml()))[1:]
+MEETING_PATHS = list(paths(small_meetings()))[1:]
+
+
+def mutate(data, changes):
+    for path, value in changes:
+        parent = data
+        try:
+            for part in path[:-1]:
+                parent = parent[part]
+            if value == "DELETE":
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    return data
+
+
+def test_the_small_toml_and_meeting_files_load():
+    from samverkan.files import meeting_file, structure_file
+
+    report = structure_file.load(small_toml())
+    assert structure_file.summary(report) == (
+        "2 organisationer, 2 mandatperioder, 3 organ, 8 platser, 2 personer, 2 uppdrag"
+    )
+    report = meeting_file.load(small_meetings())
+    assert meeting_file.summary(report) == (
+        "1 personer, 1 återrapporteringskrav, 1 möten, 1 ärenden, 2 närvaroposter"
+    )
 
 
 def assert_located(problems):
@@ -327,18 +430,7 @@ def assert_located(problems):
     )
 )
 def test_fuzz_a_mutated_structure_file_loads_or_is_located(changes):
-    data = copy.deepcopy(small())
-    for path, value in changes:
-        parent = data
-        try:
-            for part in path[:-1]:
-                parent = parent[part]
-            if value == "DELETE":
-                del parent[path[-1]]
-            else:
-                parent[path[-1]] = value
-        except (KeyError, IndexError, TypeError):
-            continue
+    data = mutate(copy.deepcopy(small()), changes)
     try:
         structure_json.import_structure(data, dry_run=True)
     except StructureFileError as error:
@@ -382,3 +474,43 @@ def test_fuzz_toml_like_text_loads_or_is_located(raw, tmp_path_factory):
             assert_located(error.problems)
         finally:
             MandatePeriod.objects.all().delete()
+
+
+dates = st.dates() | st.datetimes()
+
+
+@FUZZ
+@given(
+    changes=st.lists(
+        st.tuples(st.sampled_from(TOML_PATHS), json_values | dates | st.just("DELETE")),
+        max_size=4,
+    )
+)
+def test_fuzz_a_mutated_toml_file_loads_or_is_located(changes):
+    from samverkan.files import structure_file
+
+    try:
+        with transaction.atomic():
+            structure_file.load(mutate(small_toml(), changes))
+            transaction.set_rollback(True)
+    except StructureFileError as error:
+        assert_located(error.problems)
+
+
+@FUZZ
+@given(
+    changes=st.lists(
+        st.tuples(st.sampled_from(MEETING_PATHS), json_values | dates | st.just("DELETE")),
+        max_size=4,
+    )
+)
+def test_fuzz_a_mutated_meeting_file_loads_or_is_located(changes):
+    from samverkan.files import meeting_file, structure_file
+
+    with transaction.atomic():
+        structure_file.load(small_toml())
+        try:
+            meeting_file.load(mutate(small_meetings(), changes))
+        except StructureFileError as error:
+            assert_located(error.problems)
+        transaction.set_rollback(True)

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from bodies.models import Seat
 from samverkan.files import models as m
 
 MESSAGES = {
@@ -141,13 +142,9 @@ def _path_order(path: Path) -> tuple[tuple[int, int | str], ...]:
 
 def _at(data: Any, path: Path) -> Any:
     for part in path:
-        if (
-            isinstance(data, dict)
-            and part in data
-            or isinstance(data, list)
-            and isinstance(part, int)
-            and part < len(data)
-        ):
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
             data = data[part]
         else:
             return None
@@ -175,6 +172,12 @@ def entries[T: BaseModel](
         if salvaged is not None:
             valid.append((f"{section}[{i}]", salvaged))
     return valid
+
+
+def items_of(data: Mapping[str, Any], section: str) -> list[Any]:
+    """The section's list, or nothing when it is no list (the models report that)."""
+    items = data.get(section)
+    return items if isinstance(items, list) else []
 
 
 def keys(data: Mapping[str, Any], section: str, key: str) -> set[str]:
@@ -272,7 +275,7 @@ def plan_json(data: Mapping[str, Any]) -> tuple[Plan, list[str]]:
         plan.named[section] |= keys(data, section, key)
     plan.named_bodies |= {
         (item["period"], item["slug"])
-        for item in data.get("bodies") or []
+        for item in items_of(data, "bodies")
         if isinstance(item, dict)
         and isinstance(item.get("period"), str)
         and isinstance(item.get("slug"), str)
@@ -465,9 +468,9 @@ class Checker:
             if seat.backs and id(body) not in self.plan.incomplete:
                 if seat.backs not in by_key:
                     self.problem(f"{where}.backs", f'okänd plats "{seat.backs}" i organet')
-                elif seat.role != m.Seat.Role.SUBSTITUTE:
+                elif seat.role != Seat.Role.SUBSTITUTE:
                     self.problem(f"{where}.backs", "bara en ersättarplats kan backa en plats")
-                elif by_key[seat.backs].role != m.Seat.Role.ORDINARY:
+                elif by_key[seat.backs].role != Seat.Role.ORDINARY:
                     self.problem(f"{where}.backs", f'"{seat.backs}" är ingen ordinarie plats')
             self.check_appointments(seat, period, terms)
 

@@ -274,12 +274,12 @@ class _Writer(Writer):
                         "attachment",
                     )
         roster = {a.person_id: a.seat for a in meeting.roster()}
-        for j, item in enumerate(entry.attendance):
-            person = self.people.get(item.person)
+        for j, present in enumerate(entry.attendance):
+            person = self.people.get(present.person)
             if person is None:
                 continue
             seat = roster.get(person.pk)
-            role = item.role or (
+            role = present.role or (
                 Attendance.role_for_seat(seat) if seat else Attendance.Role.ORDINARY
             )
             self.add(
@@ -287,9 +287,9 @@ class _Writer(Writer):
                     meeting=meeting,
                     person=person,
                     role=role,
-                    status=item.status,
-                    replaces=self.people.get(item.replaces or ""),
-                    organisation=self.organisations.get(item.organisation or ""),
+                    status=present.status,
+                    replaces=self.people.get(present.replaces or ""),
+                    organisation=self.organisations.get(present.organisation or ""),
                 ),
                 f"{where}.attendance[{j}]",
                 "attendance",

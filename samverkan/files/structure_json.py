@@ -18,8 +18,9 @@ The export holds only what may be public: no e-mail, phone or internal note of a
 person, and no unpublished person or their appointments.
 """
 
+import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,11 @@ __all__ = ["ImportReport", "StructureFileError", "export", "dumps", "parse", "re
 # Export
 
 
-def _date(day):
+def _date(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def export(periods=None, description=None):
+def export(periods: Iterable[int] | None = None, description: str | None = None) -> dict[str, Any]:
     """The structure of the given periods (all by default) as a JSON-ready dict.
 
     Organisations, county parts, parties and published people are exported whole:
@@ -52,18 +53,18 @@ def export(periods=None, description=None):
     reads as "keep what the database has" (``null`` in a file clears it).
     """
     all_periods = MandatePeriod.objects.order_by("start")
-    periods = list(all_periods if periods is None else all_periods.filter(pk__in=periods))
-    exported = {period.pk for period in periods}
+    chosen = list(all_periods if periods is None else all_periods.filter(pk__in=periods))
+    exported = {period.pk for period in chosen}
     kind_order = Case(
         *[When(kind=kind, then=Value(n)) for n, kind in enumerate(Organisation.Kind.values)],
         default=Value(len(Organisation.Kind.values)),
     )
-    data = {
+    data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "description": description
         if description is not None
-        else "Samverkansstruktur " + ", ".join(period.name for period in periods),
+        else "Samverkansstruktur " + ", ".join(period.name for period in chosen),
         "county_parts": [
             {"slug": part.slug, "name": part.name}
             for part in CountyPart.objects.order_by("order", "name", "pk")
@@ -95,7 +96,7 @@ def export(periods=None, description=None):
                 "decision_reference": period.decision_reference,
                 "decided_on": _date(period.decided_on),
             }
-            for period in periods
+            for period in chosen
         ],
         "people": [
             {
@@ -114,7 +115,7 @@ def export(periods=None, description=None):
     }
     seats = Seat.objects.select_related("organisation").order_by("order", "pk")
     bodies = (
-        Body.objects.filter(period__in=periods)
+        Body.objects.filter(period__in=chosen)
         .select_related(
             "period",
             "parent",
@@ -145,7 +146,7 @@ def export(periods=None, description=None):
     return data
 
 
-def _export_body(body, exported_periods):
+def _export_body(body: Body, exported_periods: set[int]) -> dict[str, Any]:
     entry = {
         "period": body.period.slug,
         "slug": body.slug,
@@ -210,7 +211,7 @@ def _export_body(body, exported_periods):
     return entry
 
 
-def dumps(data):
+def dumps(data: Mapping[str, Any]) -> str:
     """The file's text: UTF-8 JSON, two-space indents, keys in the export's order."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bodies.models import Seat
+from bodies.models import Organisation, Seat
 from samverkan.files import check
 from samverkan.files import models as m
 
@@ -81,7 +81,7 @@ class Translation:
                 plan.published[person.slug] = person.published
         for section, key in check.KEYS.items():
             plan.named[section] |= check.keys(self.data, section, key)
-        for item in self.data.get("bodies") or []:
+        for item in check.items_of(self.data, "bodies"):
             if isinstance(item, dict) and isinstance(item.get("periods"), list):
                 plan.named_bodies |= {
                     (period, item["slug"])
@@ -143,7 +143,7 @@ class Translation:
                 members += [
                     org.slug
                     for org in self.organisations.values()
-                    if org.kind == m.Organisation.Kind.MUNICIPALITY
+                    if org.kind == Organisation.Kind.MUNICIPALITY
                     and (slug == ALL_MUNICIPALITIES or org.county_part == part)
                 ]
             elif slug not in self.plan.named["organisations"]:
@@ -258,7 +258,8 @@ class Translation:
             if seat.position == Seat.Position.MEMBER
             and entry.position in (Seat.Position.CHAIR, Seat.Position.VICE_CHAIR)
         ]
-        return (exact or promotable or [None])[0]
+        found = exact or promotable
+        return found[0] if found else None
 
     def finish(self, body: _Body) -> m.BodyEntry:
         """The body as the JSON's model: seats keyed, each entry with its TOML place."""

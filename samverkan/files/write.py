@@ -12,6 +12,7 @@ and slug, a seat by its key within the body, an appointment by seat, person and 
 It never deletes seats, appointments or anything else with history.
 """
 
+import datetime
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
-from mptt.exceptions import InvalidMove
+from mptt.exceptions import InvalidMove  # type: ignore[import-untyped]
 
 from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
 from members.models import Appointment, Party, Person
@@ -312,7 +313,7 @@ class StructureWriter(Writer):
             ordered.append(body)
 
         for body in sorted(
-            self.plan.bodies, key=lambda body: starts.get(body.period) or m.datetime.date.max
+            self.plan.bodies, key=lambda body: starts.get(body.period) or datetime.date.max
         ):
             visit((body.period, body.slug))
         return ordered
@@ -468,7 +469,7 @@ class StructureWriter(Writer):
                 self.write_appointments(item, seats[item.key], f"{label}/{item.key}")
 
     def write_appointments(self, item: m.SeatEntry, seat: Seat, seat_key: str) -> None:
-        existing = {
+        existing: dict[tuple[int | None, datetime.date], Appointment] = {
             (appointment.person_id, appointment.start): appointment
             for appointment in seat.appointments.all()
         }
