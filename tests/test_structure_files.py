@@ -280,8 +280,10 @@ def test_a_non_utf8_file_and_a_bad_escape_are_located():
 
 # --- fuzz: any input gives a load or a list of located problems --------------------------
 
+# Each example of the files' fuzz writes to the database: a few dozen per run here,
+# FUZZ_EXAMPLES=500 for a longer search.
 FUZZ = hypothesis_settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,

@@ -142,7 +142,7 @@ def _path_order(path: Path) -> tuple[tuple[int, int | str], ...]:
 
 def _at(data: Any, path: Path) -> Any:
     for part in path:
-        if isinstance(data, dict) and part in data:
+        if isinstance(data, dict) and part in data:  # noqa: SIM114 (mypy narrows each)
             data = data[part]
         elif isinstance(data, list) and isinstance(part, int) and part < len(data):
             data = data[part]
@@ -383,34 +383,39 @@ class Checker:
                 self.problem(f"{at(body)}.slug", f'"{body.slug}" finns redan i {body.period}')
             bodies.setdefault((body.period, body.slug), body)
         for body in plan.bodies:
-            where = at(body)
-            self.reference(
-                f"{where}.lead_organisation",
-                body.lead_organisation,
-                "organisations",
-                "organisation",
-            )
-            self.reference(f"{where}.county_part", body.county_part, "county_parts", "länsdel")
-            for key in ("parent", "supports"):
-                target = getattr(body, key)
-                if target and (body.period, target) not in plan.named_bodies:
-                    self.problem(f"{where}.{key}", f'okänt organ "{target}" i {body.period}')
-                if target and target == body.slug:
-                    self.problem(f"{where}.{key}", "ett organ kan inte peka på sig självt")
+            self.check_links(body)
             self.check_predecessor(body, bodies, periods)
-            for j, member in enumerate(body.members):
-                self.reference(f"{where}.members[{j}]", member, "organisations", "organisation")
-            seen_rules: set[str | None] = set()
-            for rule in body.rules:
-                self.reference(
-                    f"{at(rule)}.organisation", rule.organisation, "organisations", "organisation"
-                )
-                if rule.organisation in seen_rules:
-                    self.problem(f"{at(rule)}.organisation", "organet har redan en sådan regel")
-                seen_rules.add(rule.organisation)
+            self.check_rules(body)
             if self.reaches_itself(body, bodies):
-                self.problem(f"{where}.parent", "organet rapporterar i en cirkel till sig självt")
+                self.problem(
+                    f"{at(body)}.parent", "organet rapporterar i en cirkel till sig självt"
+                )
             self.check_seats(body, periods.get(body.period))
+
+    def check_links(self, body: m.BodyEntry) -> None:
+        """The body's references to organisations, county parts and bodies."""
+        where = self.plan.at(body)
+        self.reference(
+            f"{where}.lead_organisation", body.lead_organisation, "organisations", "organisation"
+        )
+        self.reference(f"{where}.county_part", body.county_part, "county_parts", "länsdel")
+        for key in ("parent", "supports"):
+            target = getattr(body, key)
+            if target and (body.period, target) not in self.plan.named_bodies:
+                self.problem(f"{where}.{key}", f'okänt organ "{target}" i {body.period}')
+            if target and target == body.slug:
+                self.problem(f"{where}.{key}", "ett organ kan inte peka på sig självt")
+        for j, member in enumerate(body.members):
+            self.reference(f"{where}.members[{j}]", member, "organisations", "organisation")
+
+    def check_rules(self, body: m.BodyEntry) -> None:
+        seen: set[str | None] = set()
+        for rule in body.rules:
+            where = f"{self.plan.at(rule)}.organisation"
+            self.reference(where, rule.organisation, "organisations", "organisation")
+            if rule.organisation in seen:
+                self.problem(where, "organet har redan en sådan regel")
+            seen.add(rule.organisation)
 
     def check_predecessor(
         self,

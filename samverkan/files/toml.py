@@ -70,15 +70,36 @@ class Translation:
         self.problems.append(f"{where}: {message}")
 
     def translate(self) -> tuple[check.Plan, list[str]]:
-        plan = self.plan
         _, problems = check.validate(m.TomlStructure, self.data)
         self.problems += problems
+        self.read_sections()
+        self.name_keys()
+        self.organisations = {org.slug: org for org in self.plan.organisations}
+        self.people = {person.slug: person for person in self.plan.people}
+        self.periods = {period.slug: period for period in self.plan.periods}
+        self.bodies: dict[tuple[str, str], _Body] = {}
+        for place, salvaged in check.entries(self.data, "bodies", m.TomlBody):
+            self.body(place, salvaged.entry)
+        self.predecessors()
+        for place, salvaged in check.entries(self.data, "appointments", m.TomlAppointments):
+            self.appointments(place, salvaged.entry)
+        for body in self.bodies.values():
+            self.plan.bodies.append(self.finish(body))
+        return self.plan, self.problems
+
+    def read_sections(self) -> None:
+        """The sections the TOML and the JSON share, entry by entry."""
+        plan = self.plan
         for section in ("county_parts", "organisations", "parties", "periods", "people"):
             for place, salvaged in check.entries(self.data, section, m.TOML_SECTIONS[section]):
                 getattr(plan, section).append(plan.put(salvaged.entry, place))
         for person in plan.people:
             if isinstance(person, m.TomlPerson):
                 plan.published[person.slug] = person.published
+
+    def name_keys(self) -> None:
+        """Every key the file names, valid entries or not: a reference to one is known."""
+        plan = self.plan
         for section, key in check.KEYS.items():
             plan.named[section] |= check.keys(self.data, section, key)
         for item in check.items_of(self.data, "bodies"):
@@ -88,18 +109,6 @@ class Translation:
                     for period in item["periods"]
                     if isinstance(period, str) and isinstance(item.get("slug"), str)
                 }
-        self.organisations = {org.slug: org for org in plan.organisations}
-        self.people = {person.slug: person for person in plan.people}
-        self.periods = {period.slug: period for period in plan.periods}
-        self.bodies: dict[tuple[str, str], _Body] = {}
-        for place, salvaged in check.entries(self.data, "bodies", m.TomlBody):
-            self.body(place, salvaged.entry)
-        self.predecessors()
-        for place, salvaged in check.entries(self.data, "appointments", m.TomlAppointments):
-            self.appointments(place, salvaged.entry)
-        for body in self.bodies.values():
-            plan.bodies.append(self.finish(body))
-        return plan, self.problems
 
     def body(self, place: str, toml: m.TomlBody) -> None:
         members = self.members(place, toml)
