@@ -9,7 +9,7 @@ TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS)
 DEV_ENV := DEBUG=1
 
-.PHONY: run test test-postgresql lint migrations-check check-deploy screenshots venv clean
+.PHONY: run test test-postgresql lint migrations-check check-deploy schema screenshots venv clean
 
 $(BIN)/python: pyproject.toml requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Samverkan needs Python 3.12 or newer (Django 6.1); found " + sys.version.split()[0] + ". Install it or set PYTHON=python3.12.")'
@@ -49,6 +49,11 @@ migrations-check: venv
 check-deploy: venv
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=samverkan.example.se $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# docs/structure.schema.json from the structure file's models (samverkan/files/models.py);
+# tests/test_structure_files.py fails when it is stale.
+schema: venv
+	$(DEV_ENV) $(BIN)/python manage.py structure_schema --output docs/structure.schema.json
 
 # PNGs of the start, period, body and person pages for the README (needs /usr/bin/chromium).
 screenshots: venv

@@ -19,17 +19,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.tasks import task
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bodies import structure_json
 from bodies.import_job import ImportJob
-from bodies.structure_file import StructureFileError
-
-MAX_UPLOAD = 10 * 1024 * 1024
+from samverkan.files import limits, structure_json
+from samverkan.files.limits import StructureFileError
 
 # Everything an import may create or change; the user must be allowed all of it by the
 # rules (bodies/rules.py: the registry secretary's).
@@ -67,10 +66,10 @@ class StructureUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
+        if upload.size > limits.max_bytes():
             raise forms.ValidationError(
-                gettext("Filen är för stor. Största tillåtna storlek är %(max)s MB.")
-                % {"max": MAX_UPLOAD // 1024 // 1024}
+                gettext("Filen är för stor. Största tillåtna storlek är %(max)s.")
+                % {"max": filesizeformat(limits.max_bytes())}
             )
         return upload
 
@@ -84,7 +83,7 @@ def import_view(request, model_admin):
         job = ImportJob.objects.create(
             uploaded_by=request.user,
             file_name=upload.name[:255],
-            content=upload.read(),
+            content=limits.read_upload(upload, upload.name),
             dry_run=form.cleaned_data["dry_run"],
         )
         run_structure_import.enqueue(job.pk)

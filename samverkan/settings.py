@@ -179,6 +179,12 @@ TASKS = {
         }[os.environ.get("TASKS_BACKEND", "database")]
     }
 }
+# Structure and meeting files (samverkan/files/limits.py, docs/structure-file.md): the
+# largest file the commands and the admin upload read, and the deepest nesting of lists
+# and tables in it (a structure file needs 6).
+IMPORT_FILE_MAX_BYTES = env_int("IMPORT_FILE_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_FILE_MAX_DEPTH = env_int("IMPORT_FILE_MAX_DEPTH", 20)
+
 # PDFs (bodies/pdf_queue.py): rendered by the worker; a download waits this long for a
 # PDF that is not ready before it asks the visitor to come back; after each change the
 # current period's report and rosters are rendered ahead.

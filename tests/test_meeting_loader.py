@@ -64,9 +64,9 @@ def test_every_problem_is_reported_and_nothing_is_written(orebro, tmp_path):
         'meetings[0].status: "kanske" är inte ett av',
         'meetings[0].chair: okänd person "okand-ordforande"',
         'meetings[0].attendance[1].person: "tom-rymoen" finns redan i närvarolistan',
-        'meetings[0].attendance[1].status: "borta" är okänd närvaro',
+        'meetings[0].attendance[1].status: "borta" är inte ett av',
         "meetings[0].agenda[1].number: ärende 1 finns redan",
-        "meetings[0].agenda[1].title: saknas",
+        "meetings[0].agenda[1].title: får inte vara tomt",
     ):
         assert expected in message, expected
     assert Person.objects.count() == people_before

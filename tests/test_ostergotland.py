@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from bodies import structure_json
 from bodies.models import Body, Organisation, Seat
 from members.models import Person
+from samverkan.files import structure_json
 from tests.pages import freeze_today, get
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from bodies import structure_json
 from bodies.models import Body, MandatePeriod
+from samverkan.files import structure_json
 from tests.test_structure_json import small
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,26 @@ def test_a_trial_run_leaves_no_change_set(admin_client):
 
     upload(admin_client, small(), dry_run=True)
     assert not ChangeSet.objects.exists()
+def test_a_small_deeply_nested_file_gets_a_message_not_a_500(admin_client):
+    deep = b'{"format": "samverkan-structure", "bodies": ' + b"[" * 2000 + b"]" * 2000 + b"}"
+    assert len(deep) < 4200
+    response = upload(admin_client, deep, dry_run=True)
+    assert response.status_code == 200
+    assert "region.json: filen är nästlad för djupt (högst 20 nivåer" in response.content.decode()
+
+
+def test_a_nul_character_is_refused_with_its_place(admin_client):
+    text = structure_json.dumps(small()).replace('"Rådet"', '"R\\u0000det"', 1).encode()
+    page = upload(admin_client, text, dry_run=True).content.decode()
+    assert "bodies[0].name: tecknet NUL är inte tillåtet" in page
+    raw = structure_json.dumps(small()).replace("Rådet", "R\x00det", 1).encode()
+    page = upload(admin_client, raw, dry_run=True).content.decode()
+    assert "region.json: rad " in page and "tecknet NUL är inte tillåtet i filen" in page
+    assert not MandatePeriod.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused(admin_client, settings):
+    settings.IMPORT_FILE_MAX_BYTES = 1000
+    page = upload(admin_client, structure_json.dumps(small()).encode(), dry_run=True)
+    assert "Filen är för stor" in page.content.decode()
+    assert not MandatePeriod.objects.exists()

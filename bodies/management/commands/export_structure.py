@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from bodies import structure_json
 from bodies.models import MandatePeriod
+from samverkan.files import structure_json
 
 
 class Command(BaseCommand):

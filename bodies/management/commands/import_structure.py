@@ -1,39 +1,31 @@
-from django.core.management.base import BaseCommand, CommandError
-
-from bodies import structure_json
-from bodies.management import actor
-from bodies.structure_file import StructureFileError
+from samverkan.files import structure_json
+from samverkan.files.command import FileCommand
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = (
         "Läser in en strukturfil i JSON (docs/structure-json.md). Hela filen kontrolleras "
         "först; vid fel skrivs ingenting. Befintliga poster uppdateras efter sina nycklar, "
         "så att samma fil kan läsas in flera gånger."
     )
+    path_help = "JSON-filen, t.ex. fixtures/ostergotland.json"
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="JSON-filen, t.ex. fixtures/ostergotland.json")
+        super().add_arguments(parser)
         parser.add_argument(
             "--dry-run",
             action="store_true",
             help="visa vad som skulle ändras utan att spara något",
         )
-        actor.add_arguments(parser)
 
     def handle(self, path, dry_run=False, **options):
-        try:
-            report = structure_json.import_structure(
-                structure_json.read(path),
-                dry_run=dry_run,
-                actor=actor.actor(options),
-                reason=options["reason"] or f"manage.py import_structure {path}",
-            )
-        except StructureFileError as error:
-            raise CommandError(
-                f"{path} innehåller {len(error.problems)} fel; ingenting sparades:\n"
-                + "\n".join(f"  {problem}" for problem in error.problems)
-            ) from None
+        report = self.run(
+            path,
+            structure_json.read,
+            lambda data: structure_json.import_structure(
+                data, dry_run=dry_run, **self.recorded_as(path, options)
+            ),
+        )
         if options["verbosity"] >= 1:
             for line in report.lines():
                 self.stdout.write(f"  {line}")

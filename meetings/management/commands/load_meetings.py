@@ -1,26 +1,19 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from bodies.management import actor
 from bodies.models import MandatePeriod
-from meetings import meeting_file
 from meetings.models import Meeting
+from samverkan.files import meeting_file
+from samverkan.files.command import EmptyDatabaseCommand
 
 
-class Command(BaseCommand):
+class Command(EmptyDatabaseCommand):
     help = (
         "Läser in möten, närvaro och återrapporteringskrav från en mötesfil (TOML). "
         "Strukturen (load_structure) måste vara inläst först. Hela filen kontrolleras "
         "först; vid fel skrivs ingenting."
     )
-
-    def add_arguments(self, parser):
-        parser.add_argument("path", help="mötesfilen, t.ex. fixtures/orebro-meetings.toml")
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="hoppa över inläsningen om databasen redan har möten",
-        )
-        actor.add_arguments(parser)
+    path_help = "mötesfilen, t.ex. fixtures/orebro-meetings.toml"
+    if_empty_help = "hoppa över inläsningen om databasen redan har möten"
 
     def handle(self, path, if_empty=False, **options):
         if not MandatePeriod.objects.exists():
@@ -36,15 +29,11 @@ class Command(BaseCommand):
                 "Databasen innehåller redan möten. Mötesfilen läses bara in när det inte "
                 "finns några möten (använd --if-empty för att hoppa över)."
             )
-        try:
-            summary = meeting_file.load(
-                meeting_file.read(path),
-                actor=actor.actor(options),
-                reason=options["reason"] or f"manage.py load_meetings {path}",
-            )
-        except meeting_file.MeetingFileError as error:
-            raise CommandError(
-                f"{path} innehåller {len(error.problems)} fel; ingenting sparades:\n"
-                + "\n".join(f"  {problem}" for problem in error.problems)
-            ) from None
-        self.stdout.write(self.style.SUCCESS(f"Inläst från {path}: {summary}."))
+        report = self.run(
+            path,
+            meeting_file.read,
+            lambda data: meeting_file.load(data, **self.recorded_as(path, options)),
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Inläst från {path}: {meeting_file.summary(report)}.")
+        )

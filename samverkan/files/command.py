@@ -1,0 +1,52 @@
+"""The one base of the commands that read a file: load_structure, import_structure
+and load_meetings. Each says how it reads and writes; the base reports problems and
+the result in the same words."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from bodies.management import actor
+from samverkan.files.limits import StructureFileError
+
+
+class FileCommand(BaseCommand):
+    """Reads ``path`` within the limits, writes it, and lists every problem on failure."""
+
+    path_help = "filen"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help=self.path_help)
+        actor.add_arguments(parser)
+
+    def recorded_as(self, path: str | Path, options: dict[str, Any]) -> dict[str, Any]:
+        """Whom the history names for this run (``--user``) and why (``--reason``)."""
+        command = type(self).__module__.rsplit(".", 1)[-1]
+        return {
+            "actor": actor.actor(options),
+            "reason": options["reason"] or f"manage.py {command} {path}",
+        }
+
+    def run(
+        self, path: str | Path, read: Callable[[str | Path], Any], write: Callable[[Any], Any]
+    ) -> Any:
+        """``write(read(path))``; a file with problems ends the command with all of them."""
+        try:
+            return write(read(path))
+        except StructureFileError as error:
+            raise CommandError(
+                f"{path} innehåller {len(error.problems)} fel; ingenting sparades:\n"
+                + "\n".join(f"  {problem}" for problem in error.problems)
+            ) from None
+
+
+class EmptyDatabaseCommand(FileCommand):
+    """A load into a database without what the file holds (``--if-empty`` skips it)."""
+
+    if_empty_help = "hoppa över inläsningen om databasen redan har innehållet"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("--if-empty", action="store_true", help=self.if_empty_help)
