@@ -22,10 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bodies import structure_json
 from bodies.models import Body, ChangeStamp, MandatePeriod, Organisation, Seat
 from meetings.models import Meeting
 from members.models import Appointment, Person
+from samverkan.files import structure_json
 
 # The licences a registry is likely to choose, by the URI that DCAT-AP-SE names them by.
 LICENCES = {

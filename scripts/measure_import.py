@@ -47,7 +47,7 @@ def build(path, bodies_per_period):
     setup_django()
     from django.core.management import call_command
 
-    from bodies import structure_json
+    from samverkan.files import structure_json
     from tests.bigdata import generate
 
     call_command("migrate", verbosity=0)

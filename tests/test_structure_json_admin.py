@@ -121,6 +121,8 @@ def test_a_trial_run_leaves_no_change_set(admin_client):
 
     upload(admin_client, small(), dry_run=True)
     assert not ChangeSet.objects.exists()
+
+
 def test_a_small_deeply_nested_file_gets_a_message_not_a_500(admin_client):
     deep = b'{"format": "samverkan-structure", "bodies": ' + b"[" * 2000 + b"]" * 2000 + b"}"
     assert len(deep) < 4200

@@ -413,8 +413,8 @@ class StructureWriter(Writer):
                 organisation_id__in=wanted
             ):
                 membership.delete()
-            for organisation_id in wanted - held:
-                Membership.objects.create(body=body, organisation_id=organisation_id)
+            for member_id in wanted - held:
+                Membership.objects.create(body=body, organisation_id=member_id)
             if key not in self.created_bodies:
                 self.report.record("body", label, "updated", ("members",))
         existing = {rule.organisation_id: rule for rule in body.rules.all()}
