@@ -34,8 +34,10 @@ test: venv
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(PYTEST)
 
+# The browser tests (pages, keyboard, axe) do not depend on the database: they run once,
+# in `make test`, which keeps CI within its time.
 test-postgresql: venv
-	export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/samverkan}; $(PYTEST)
+	export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/samverkan}; $(PYTEST) --ignore=tests/browser
 
 lint: venv
 	$(BIN)/ruff check .

@@ -245,7 +245,11 @@ def page(request):
     return render(
         request,
         "opendata.html",
-        {"periods": periods(), "licence": licence(), "breadcrumbs": [(_("Öppna data"), None)]},
+        {
+            "periods": periods(),
+            "licence": licence(),
+            "breadcrumbs": [(reverse("bodies:start"), _("Start"))],
+        },
     )
 
 
