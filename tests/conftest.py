@@ -74,6 +74,23 @@ def make():
     return factories
 
 
+@pytest.fixture
+def forest(make):
+    """A period of six bodies of every kind, with a reporting tree and a support line."""
+    from bodies.models import Body
+
+    period = make.period("2023–2026")
+    council = make.body(period, "Regionala rådet")
+    culture = make.body(period, "Kulturrådet", parent=council)
+    group = make.body(period, "Chefsgruppen", kind=Body.Kind.OFFICIALS_GROUP, parent=council)
+    make.body(
+        period, "Chefsgrupp kultur", kind=Body.Kind.OFFICIALS_GROUP, parent=group, supports=culture
+    )
+    make.body(period, "Energinätverket", kind=Body.Kind.NETWORK, parent=group)
+    make.body(period, "Partnerskapet", kind=Body.Kind.PARTNERSHIP)
+    return period
+
+
 def user_with_roles(username, *, registry_secretary=False, organisations=(), bodies=()):
     """A staff account with registry roles (members.models.UserRoles)."""
     from django.contrib.auth import get_user_model

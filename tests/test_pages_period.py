@@ -1,6 +1,5 @@
 import pytest
 
-from bodies.models import Body
 from tests.pages import freeze_today, get
 
 pytestmark = pytest.mark.django_db
@@ -12,17 +11,8 @@ def _today(monkeypatch):
 
 
 @pytest.fixture
-def period(make):
-    period = make.period("2023–2026")
-    council = make.body(period, "Regionala rådet")
-    culture = make.body(period, "Kulturrådet", parent=council)
-    group = make.body(period, "Chefsgruppen", kind=Body.Kind.OFFICIALS_GROUP, parent=council)
-    make.body(
-        period, "Chefsgrupp kultur", kind=Body.Kind.OFFICIALS_GROUP, parent=group, supports=culture
-    )
-    make.body(period, "Energinätverket", kind=Body.Kind.NETWORK, parent=group)
-    make.body(period, "Partnerskapet", kind=Body.Kind.PARTNERSHIP)
-    return period
+def period(forest):
+    return forest
 
 
 def test_it_shows_the_forest_as_nested_lists_with_kinds_and_links(client, period):
