@@ -114,3 +114,13 @@ def get(client, url, status=200):
     response = client.get(url)
     assert response.status_code == status, (url, response.status_code)
     return Page(response)
+
+
+def management(prefix, total=0, initial=0):
+    """The management form of an admin formset (inline) with `total` rows."""
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }

@@ -8,19 +8,11 @@ from django.utils.html import escape
 
 from bodies.models import Seat
 from members.models import Appointment
+from tests.pages import management
 
 pytestmark = pytest.mark.django_db
 
 OVERLAP_IN_FORM = "Uppdraget överlappar ett annat uppdrag på samma plats i formuläret"
-
-
-def management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 @pytest.fixture

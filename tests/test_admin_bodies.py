@@ -6,17 +6,9 @@ from django.urls import reverse
 
 from bodies.models import Body, Seat
 from members.models import Appointment
+from tests.pages import management
 
 pytestmark = pytest.mark.django_db
-
-
-def management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def tree(period):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from bodies.models import Seat
 from meetings.models import Attendance, Meeting, validate_pdf
 from tests import factories
+from tests.pages import management
 
 PDF = factories.pdf()
 
@@ -39,15 +40,6 @@ def secretary(client, django_user_model):
     user = django_user_model.objects.create_superuser("sekreterare", "s@example.se", "pw")
     client.force_login(user)
     return client
-
-
-def management(prefix, total, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def meeting_form(body, **overrides):

@@ -10,8 +10,7 @@ from django.urls import reverse
 from bodies import pdf
 from meetings.models import AgendaItem, Attachment, Meeting
 from meetings.privacy import PLACEHOLDER, UnpublishedNames
-from tests.pages import STAMP_QUERIES, freeze_today
-from tests.test_meeting_admin import management
+from tests.pages import STAMP_QUERIES, freeze_today, management
 
 pytestmark = pytest.mark.django_db
 

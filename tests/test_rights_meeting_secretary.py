@@ -9,7 +9,7 @@ from django.urls import reverse
 from bodies.models import Seat
 from meetings.models import Meeting
 from tests.pages import freeze_today
-from tests.test_meeting_admin import attendance_rows, management
+from tests.test_meeting_admin import attendance_rows, meeting_form
 
 pytestmark = pytest.mark.django_db
 
@@ -35,29 +35,9 @@ def secretary(client, council, roles):
 
 
 def meeting_data(body, **extra):
-    return {
-        "body": str(body.pk),
-        "start_0": "2026-09-29",
-        "start_1": "09:00",
-        "end_0": "2026-09-29",
-        "end_1": "12:00",
-        "place": "Eken",
-        "status": "held",
-        "note": "",
-        "chair": "",
-        "secretary": "",
-        "minutes_approved_on": "",
-        **management("agenda_items", 1),
-        "agenda_items-0-number": "1",
-        "agenda_items-0-title": "Mötet öppnas",
-        "agenda_items-0-presenters": "",
-        "agenda_items-0-text": "",
-        "agenda_items-0-decision": "",
-        "agenda_items-0-reports_on": "",
-        **management("attendances", 0),
-        **management("adjuster_roles", 0),
-        **extra,
-    }
+    """The meeting form of test_meeting_admin, on 29 September 2026 (the secretary's period)."""
+    day = {"start_0": "2026-09-29", "end_0": "2026-09-29", "place": "Eken"}
+    return meeting_form(body, **day, **{"agenda_items-0-text": ""}, **extra)
 
 
 def test_the_body_choice_offers_only_the_secretarys_body(secretary, council):
