@@ -99,7 +99,7 @@ class NominationsAdminMixin:
                 name="bodies_body_nomination_forms",
             ),
             path(
-                "<int:pk>/nomineringar/<int:organisation>.xlsx",
+                "<int:pk>/nomineringar/blankett.xlsx",
                 view(self.nomination_form_view),
                 name="bodies_body_nomination_form",
             ),
@@ -114,8 +114,13 @@ class NominationsAdminMixin:
             raise PermissionDenied
         return body, organisations
 
-    def nomination_form_view(self, request, pk, organisation):
+    def nomination_form_view(self, request, pk):
+        """One organisation's form: ``?organisation=<id>``."""
         body, organisations = self.nominations_body(request, pk)
+        organisation = request.GET.get("organisation", "")
+        if not organisation.isdigit():
+            raise Http404
+        organisation = int(organisation)
         chosen = next((o for o in organisations if o.pk == organisation), None)
         if chosen is None:
             if Organisation.objects.filter(pk=organisation).exists():

@@ -40,8 +40,8 @@ def nominations_url(body):
 
 
 def download(client, body, organisation):
-    url = reverse("admin:bodies_body_nomination_form", args=[body.pk, organisation.pk])
-    response = client.get(url)
+    url = reverse("admin:bodies_body_nomination_form", args=[body.pk])
+    response = client.get(url, {"organisation": organisation.pk})
     assert response.status_code == 200, response.status_code
     return load_workbook(io.BytesIO(response.content))
 
@@ -291,8 +291,9 @@ def test_an_editor_handles_only_their_own_organisation(rsr, roles, client, admin
     page = client.get(nominations_url(body))
     assert page.status_code == 200
     assert "Nora kommun" in page.text and "Lindesbergs kommun" not in page.text
-    form = reverse("admin:bodies_body_nomination_form", args=[body.pk, lindesberg.pk])
-    assert client.get(form).status_code == 403
+    form = reverse("admin:bodies_body_nomination_form", args=[body.pk])
+    assert client.get(form, {"organisation": lindesberg.pk}).status_code == 403
+    assert client.get(form, {"organisation": "x"}).status_code == 404
     assert download(client, body, nora)
 
     # Their own form with a Lindesberg seat's key typed in, organisation cleared.
