@@ -21,6 +21,7 @@ from mptt.exceptions import InvalidMove
 
 from bodies import services
 from bodies.admin_import import StructureImportMixin
+from bodies.admin_nominations import NominationsAdminMixin
 from bodies.admin_rights import RegistryAdmin, RegistryInline, concurrent_save_message
 from bodies.admin_roster import RosterAdminMixin
 from bodies.forms import (
@@ -539,7 +540,13 @@ class SeatInline(RegistryInline, admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(RosterAdminMixin, PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
+class BodyAdmin(
+    NominationsAdminMixin,
+    RosterAdminMixin,
+    PrefetchingChangeListMixin,
+    RegistryAdmin,
+    DraggableMPTTAdmin,
+):
     # The composition comes before the wide text columns so that it stays in view.
     list_display = (
         "tree_actions",

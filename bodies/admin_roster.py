@@ -15,6 +15,7 @@ import datetime
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
@@ -53,9 +54,17 @@ class RosterForm(forms.Form):
         help_text=_("Vid byte slutar det nuvarande uppdraget dagen före."),
     )
 
-    def __init__(self, *args, people, period, **kwargs):
+    def __init__(self, *args, people, period, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people.select_related("party")
+        field = self.fields["person"]
+        if admin_site is not None:
+            # A search box instead of every person in one list. It asks the admin's
+            # autocomplete for an appointment's person, which lists whom the user may
+            # appoint (PersonAdmin.choosable); the queryset checks the choice again.
+            field.widget = AutocompleteSelect(
+                Appointment._meta.get_field("person"), admin_site, attrs={"data-width": "20em"}
+            )
+        field.queryset = people.select_related("party")
         self.period = period
 
     def clean_start(self):
@@ -159,6 +168,7 @@ class RosterAdminMixin:
                 people=self.roster_people(request),
                 period=body.period,
                 initial=initial,
+                admin_site=self.admin_site,
             )
             if request.method == "POST" and form.is_valid():
                 done = self.roster_write(request, body, seat, action, holding, form)

@@ -41,6 +41,7 @@ class ChangeSet(models.Model):
         UNLOCK = "unlock", _("period upplåst")
         STRUCTURE_IMPORT = "structure_import", _("inläst strukturfil")
         MEETING_IMPORT = "meeting_import", _("inläst mötesfil")
+        NOMINATIONS = "nominations", _("inlästa nomineringar")
         OTHER = "other", _("annan samlad ändring")
 
     created_at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)

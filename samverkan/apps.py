@@ -39,8 +39,12 @@ def name_third_party_apps():
         return
     totp._meta.verbose_name = _("app för engångskoder")
     totp._meta.verbose_name_plural = _("appar för engångskoder")
-    model_admin = admin.site._registry.get(totp)
-    if model_admin is not None:
+    if admin.site.is_registered(totp):
+        from samverkan.admin_otp import SwedishTOTPDeviceAdmin
+
+        admin.site.unregister(totp)
+        admin.site.register(totp, SwedishTOTPDeviceAdmin)
+        model_admin = admin.site._registry[totp]
         model_admin.search_help_text = _("Sök på användarnamn eller e-postadress.")
 
 

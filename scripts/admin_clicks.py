@@ -10,13 +10,42 @@ POST (a redirect after a save is one more). Typing is not counted. The project's
 own database is not touched. Prints a Markdown table (docs/admin.md shows it).
 """
 
+import io
 import os
+import re
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+def fill_forms(zipped):
+    """Every organisation's nomination form filled in, as an organisation would: a name
+    and a party for each ordinary member's seat (the secretary's seat is left empty)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    parties = ["S", "M", "C", "KD", "V", "L", "SD", "MP"]
+    files, count = [], 0
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        for name in archive.namelist():
+            book = load_workbook(io.BytesIO(archive.read(name)))
+            sheet = book["Nomineringar"]
+            for row in range(2, sheet.max_row + 1):
+                seat = str(sheet[f"E{row}"].value)
+                if not seat.startswith("ordinarie") or "sekreterare" in seat:
+                    continue
+                count += 1
+                sheet[f"H{row}"] = "Nominerad"
+                sheet[f"I{row}"] = f"Ledamot {count}"
+                sheet[f"J{row}"] = parties[count % len(parties)]
+            out = io.BytesIO()
+            book.save(out)
+            files.append(SimpleUploadedFile(name, out.getvalue()))
+    return files
 
 
 def main():
@@ -95,10 +124,25 @@ def main():
         journey.submit({"name": "2031–2034"})
         assert "har skapats som förslag" in journey.response.text
 
+    def nominations(journey):
+        # After the 2026 election: the new period's seats, all vacant.
+        journey.click("Organ", href="/bodies/body/")
+        journey.click("2027–2030", href="period=")
+        journey.click("Ledamöter och ersättare – Regionala samverkansrådet")
+        journey.click("Nomineringar")
+        forms = journey.download("Ladda ner alla blanketter (zip)")
+        # Each organisation fills in its form (not counted: done outside the registry).
+        journey.submit({"files": fill_forms(forms)})
+        signed = re.search(r'name="rader" value="([^"]+)"', journey.response.text)
+        assert signed, re.findall(r"nomination-problems.*?</table>", journey.response.text, re.S)
+        journey.submit({"rader": signed.group(1)})
+        assert "33 platser tillsatta" in journey.response.text, "not all 33 seats filled"
+
     errand("Tillsätta en ordinarie ledamot (ny person)", seat_member)
     errand("Ny person som ersättare för en given ledamot", substitute)
     errand("Registrera ett möte med närvarolista (RSR, 33 platser)", meeting)
     errand("Föra en period vidare (2023–2026 → nästa lediga)", carry_forward)
+    errand("Tillsätta alla 33 platser i RSR 2027–2030 från nomineringsfiler", nominations)
     attendance = rsr.period.name and earlier.meetings.get().attendances.count()
 
     print("| ärende | klick | sidladdningar |")

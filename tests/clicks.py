@@ -107,6 +107,15 @@ class Journey:
                 return self
         raise AssertionError(f"No link {text!r} on {self.url}")
 
+    def download(self, text, href=""):
+        """Follow a download link: a click and a request, but the page stays where it is
+        (a browser saves the file). Returns the file's bytes."""
+        page = (self.url, self.response)
+        self.click(text, href)
+        content = self.response.content
+        self.url, self.response = page
+        return content
+
     def submit(self, data):
         """Fill in a form and press its button: one click, the page load(s) it makes.
 
@@ -121,7 +130,11 @@ class Journey:
         self.clicks += 1
         self.page_loads += 1
         url = urljoin(self.url, unescape(form["action"])) if form["action"] else self.url
-        values = {**form["values"], **{k: str(v) for k, v in data.items()}}
+        # Files (open file objects, or a list of them) are sent as they are.
+        typed = {
+            k: v if hasattr(v, "read") or isinstance(v, list) else str(v) for k, v in data.items()
+        }
+        values = {**form["values"], **typed}
         if form["method"] == "get":
             self.url = url.split("?")[0].split("#")[0]
             self.response = self.client.get(self.url, values)

@@ -225,3 +225,30 @@ def test_the_body_page_and_list_link_to_the_roster(rsr, admin_client):
         reverse("admin:bodies_body_changelist") + f"?period={body.period_id}"
     )
     assert roster_url(body) in listing.text
+
+
+def test_the_person_is_searched_for_among_those_the_user_may_appoint(rsr, roles, client, make):
+    body, first, _second = rsr
+    make.person("Bo", "Ekström", organisation=make.organisation("Örebro kommun"))
+    client.force_login(roles("nora-red", organisations=[first.organisation]))
+
+    page = client.get(roster_url(body, atgard="tillsatt", plats=first.pk))
+
+    assert page.status_code == 200
+    assert "admin-autocomplete" in page.text
+    assert "Ekström" not in page.text  # no list of every person in the page
+
+    def search(term):
+        found = client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": "members",
+                "model_name": "appointment",
+                "field_name": "person",
+                "term": term,
+            },
+        )
+        return [item["text"] for item in found.json()["results"]]
+
+    assert search("Rymo") == ["Tom Rymoén"]
+    assert search("Ekström") == []

@@ -70,6 +70,7 @@ def secretary_pages():
         reverse("admin:bodies_body_delete", args=[rsr.pk]),
         reverse("admin:bodies_mandateperiod_carry_forward", args=[period.pk]),
         reverse("admin:bodies_mandateperiod_import"),
+        reverse("admin:bodies_body_nominations", args=[rsr.pk]),
         reverse("admin:bodies_body_changelist") + "?q=Nora",
     ]
     return paths
@@ -99,3 +100,26 @@ def test_the_admin_scripts_speak_swedish(client):
     text = client.get(reverse("admin:jsi18n")).content.decode()
     assert '"Today (%(date)s)": "I dag (%(date)s)"' in text
     assert '"%(month)s %(day)s, %(year)s": "%(day)s %(month)s %(year)s"' in text
+
+
+@pytest.mark.django_db
+def test_the_authenticator_apps_are_listed_and_edited_in_swedish(admin_client, django_user_model):
+    """django-otp names its columns, fields and fieldsets in fixed English."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    other = django_user_model.objects.create_user("anna", password="hemligt-123")
+    device = TOTPDevice.objects.create(user=other, name="Telefon")
+    english = re.compile(
+        r"\b(Identity|Timestamps|Configuration|State|Throttling|created at|last used at|"
+        r"confirmed|Created at|Last used at|Confirmed|User|Name|Key|Step|Digits|Tolerance|"
+        r"Drift|QR Code|None)\b"
+    )
+    for url in [
+        reverse("admin:otp_totp_totpdevice_changelist"),
+        reverse("admin:otp_totp_totpdevice_add"),
+        reverse("admin:otp_totp_totpdevice_change", args=[device.pk]),
+    ]:
+        text = visible_text(admin_client.get(url).text)
+        assert english.findall(text) == [], url
+    text = visible_text(admin_client.get(reverse("admin:otp_totp_totpdevice_changelist")).text)
+    assert "Användare Namn Skapad Senast använd Bekräftad" in text

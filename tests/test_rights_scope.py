@@ -151,6 +151,14 @@ def test_a_nora_editor_reaches_nothing_outside_noras_people_and_open_seats(clien
         )
     )
     rosters = {f"GET /admin/bodies/body/{pk}/ledamoter/ → 200" for pk in nora_bodies}
+    # So are the nominations of those bodies (bodies/admin_nominations.py): Nora's
+    # forms out, Nora's forms back in (a preview; nothing is written).
+    rosters |= {
+        f"{method} /admin/bodies/body/{pk}/nomineringar/{page} → 200"
+        for pk in nora_bodies
+        for method in ("GET", "POST")
+        for page in ("", "alla.zip")
+    }
     assert [line for line in reached if line not in rosters] == []
     assert allowed >= 3  # the editor does reach Nora's people and seats
 

@@ -74,6 +74,7 @@ def admin_start_paths():
         "/admin/",
         f"/admin/bodies/body/{rsr.pk}/change/",
         f"/admin/bodies/body/{rsr.pk}/history/",
+        f"/admin/bodies/body/{rsr.pk}/nomineringar/",
         f"/admin/bodies/mandateperiod/{period.pk}/fora-fram/",
         f"/admin/bodies/mandateperiod/{period.pk}/change/",
         "/admin/bodies/mandateperiod/importera/",
