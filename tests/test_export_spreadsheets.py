@@ -65,9 +65,7 @@ def expected_rows(seats, day):
             party = holder.person.party.abbreviation if holder.person.party else ""
             start, end = holder.start, holder.end
         else:
-            person = seat.office_label or (
-                "Tillsatt (namnet publiceras inte)" if hidden else empty
-            )
+            person = seat.office_label or ("Tillsatt (namnet publiceras inte)" if hidden else empty)
             party, start, end = "", None, None
         rows.append(
             [

@@ -134,9 +134,7 @@ def test_the_county_part_shows_its_municipalities_seats_current_then_proposal(
     with django_assert_max_num_queries(STAMP_QUERIES + 7):
         page = get(client, kumla.county_part.get_absolute_url())
 
-    assert page.text.index("Pågående mandatperiod 2023–2026") < page.text.index(
-        "Förslag 2027–2030"
-    )
+    assert page.text.index("Pågående mandatperiod 2023–2026") < page.text.index("Förslag 2027–2030")
     row = next(row for row in page.rows() if "Anna Åberg" in row)
     assert row.startswith("Regionala rådet 2023–2026 Kumla kommun Anna Åberg")
     assert "Gun Gammal" not in page.text  # earlier periods are on the municipality's page
@@ -155,4 +153,3 @@ def test_the_start_page_stays_within_its_query_budget(client, kumla, django_asse
     client.cookies["mitt_val"] = "org:kumla-kommun"
     with django_assert_max_num_queries(7):  # a private page: no stamp, one query more
         get(client, "/")
-
