@@ -42,7 +42,7 @@ def choices():
 
 
 class ChoiceForm(forms.Form):
-    val = forms.ChoiceField(label=_("Min kommun eller organisation"))
+    val = forms.ChoiceField(label=_("Kommun, organisation eller länsdel"))
     kom_ihag = forms.BooleanField(
         label=_("Kom ihåg mitt val på den här datorn"),
         required=False,

@@ -36,7 +36,7 @@ def kumla(make):
 def test_the_start_page_offers_the_choice_without_setting_a_cookie(client, kumla):
     page = get(client, "/")
 
-    assert '<label for="id_val">Min kommun eller organisation</label>' in page.html
+    assert '<label for="id_val">Kommun, organisation eller länsdel</label>' in page.html
     assert '<option value="org:kumla-kommun">Kumla kommun</option>' in page.html
     assert '<option value="lansdel:sodra-lansdelen">Södra länsdelen</option>' in page.html
     assert "Kom ihåg mitt val på den här datorn" in page.text

@@ -12,7 +12,7 @@ def test_a_politician_from_kumla_finds_their_seats_from_the_start_page(site, pag
     page.goto(site + "/")
     assert axe_violations(axe, page) == []
 
-    page.get_by_label("Min kommun eller organisation").select_option(label="Kumla kommun")
+    page.get_by_label("Kommun, organisation eller länsdel").select_option(label="Kumla kommun")
     page.get_by_role("button", name="Visa platserna").click()
 
     expect(page).to_have_url(site + "/organisationer/kumla-kommun/")
@@ -23,7 +23,7 @@ def test_a_politician_from_kumla_finds_their_seats_from_the_start_page(site, pag
     assert axe_violations(axe, page) == []
 
     page.goto(site + "/")
-    page.get_by_label("Min kommun eller organisation").select_option(label="Kumla kommun")
+    page.get_by_label("Kommun, organisation eller länsdel").select_option(label="Kumla kommun")
     page.get_by_label("Kom ihåg mitt val på den här datorn").check()
     page.get_by_role("button", name="Visa platserna").click()
     assert [cookie["name"] for cookie in page.context.cookies()] == ["mitt_val"]
