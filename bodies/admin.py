@@ -66,12 +66,13 @@ def admin_link(obj, text=None):
 
 def holders_text(seat):
     """Who holds the seat on the period's reference day (reads prefetched appointments)."""
-    holders = seat.holders_on(reference_day(seat.body.period))
+    day = reference_day(seat.body.period)
+    holders = seat.holders_on(day)
     if holders:
         return ", ".join(appointment.person.full_name for appointment in holders)
     if seat.office_label:
         return seat.office_label
-    return gettext("Vakant")
+    return gettext("Vakant") if seat.is_vacant_on(day) else gettext("Uppgift saknas")
 
 
 def bodies_of_period_url(period):
@@ -209,6 +210,11 @@ def composition_status_text(report):
     if report.vacant:
         count = len(report.vacant)
         parts.append(ngettext("%(count)s vakant", "%(count)s vakanta", count) % {"count": count})
+    if report.unknown:
+        count = len(report.unknown)
+        parts.append(
+            ngettext("%(count)s utan uppgift", "%(count)s utan uppgift", count) % {"count": count}
+        )
     missing = sum(item.ordinary + item.substitutes for item in report.missing)
     if missing:
         parts.append(
@@ -716,12 +722,15 @@ class BodyAdmin(
         day = reference_day(body.period)
         report = body.composition(on=day)
         lines = []
-        labelled = Seat.objects.labelled(on=day).in_bulk([seat.pk for seat in report.vacant])
-        for seat in report.vacant:
+        empty = [(gettext("Vakant"), seat) for seat in report.vacant] + [
+            (gettext("Uppgift saknas"), seat) for seat in report.unknown
+        ]
+        labelled = Seat.objects.labelled(on=day).in_bulk([seat.pk for _, seat in empty])
+        for text, seat in empty:
             lines.append(
                 format_html(
                     "{}: {}",
-                    gettext("Vakant"),
+                    text,
                     admin_link(seat, seat_choice_label(labelled[seat.pk])),
                 )
             )
@@ -998,11 +1007,14 @@ class SeatAdmin(PrefetchingChangeListMixin, RegistryAdmin):
         # A seat stays in its body: its appointments belong to that body's period.
         first = ("body_link",) if obj else ("body",)
         fields = (*first, "organisation", "role", "position", "backs", "office_label", "order")
-        return self.with_change_reason(request, obj, [(None, {"fields": fields})])
+        # Who holds it is on the appointments below; that nobody does is said here.
+        fieldsets = [(None, {"fields": fields}), (_("Vakans"), {"fields": ("vacant_since",)})]
+        return self.with_change_reason(request, obj, fieldsets)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not self.roles(request).registry_secretary:
-            # An organisation editor changes who holds the seat, not the seat itself.
+            # An organisation editor changes who holds the seat, not the seat itself
+            # (but reports that nobody does: ``vacant_since`` stays editable).
             return (
                 "body_link",
                 "organisation",

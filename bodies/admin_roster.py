@@ -26,15 +26,17 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bodies.history import ChangeSet, change_set
 from bodies.models import Body, Seat
 from members.models import Appointment, Party, Person
 from members.roster import fill_seat, new_person
 
-APPOINT, REPLACE, SUBSTITUTE = "tillsatt", "byt", "ersattare"
+APPOINT, REPLACE, SUBSTITUTE, VACANT = "tillsatt", "byt", "ersattare", "vakant"
 ACTIONS = {
     APPOINT: _("Tillsätt"),
     REPLACE: _("Byt"),
     SUBSTITUTE: _("Lägg till ersättare"),
+    VACANT: _("Markera vakant"),
 }
 
 
@@ -92,6 +94,19 @@ class RosterForm(forms.Form):
             else:
                 self.add_error("person", _("Välj en person eller skriv namnet på en ny."))
         return data
+
+
+class VacancyForm(forms.Form):
+    """Since when the organisation has named nobody to the seat; empty: not known."""
+
+    vacant_since = forms.DateField(
+        label=_("Vakant sedan"),
+        required=False,
+        help_text=_(
+            "Dagen organisationen meddelade att ingen är utsedd. Töm fältet om platsen "
+            "inte är vakant; den visas då som ”uppgift saknas” tills någon tillsätts."
+        ),
+    )
 
 
 class RosterAdminMixin:
@@ -163,14 +178,27 @@ class RosterAdminMixin:
                 action = APPOINT
             holding = [a for a in seat.appointments.all() if a.covers(day)]
             initial = {"start": day}
-            form = RosterForm(
-                request.POST if request.method == "POST" else None,
-                people=self.roster_people(request),
-                period=body.period,
-                initial=initial,
-                admin_site=self.admin_site,
-            )
-            if request.method == "POST" and form.is_valid():
+            if action == VACANT:
+                form = VacancyForm(
+                    request.POST if request.method == "POST" else None,
+                    initial={"vacant_since": seat.vacant_since or day},
+                )
+                if request.method == "POST" and form.is_valid():
+                    done = self.roster_mark_vacant(request, seat, form)
+                    if done is not None:
+                        messages.success(request, done)
+                        return HttpResponseRedirect(
+                            self.roster_url(body, day) + f"#plats-{seat.pk}"
+                        )
+            else:
+                form = RosterForm(
+                    request.POST if request.method == "POST" else None,
+                    people=self.roster_people(request),
+                    period=body.period,
+                    initial=initial,
+                    admin_site=self.admin_site,
+                )
+            if action != VACANT and request.method == "POST" and form.is_valid():
                 done = self.roster_write(request, body, seat, action, holding, form)
                 if done is not None:
                     messages.success(request, done)
@@ -216,6 +244,8 @@ class RosterAdminMixin:
             return gettext("Ny ersättare för %(seat)s") % {"seat": label}
         if action == REPLACE:
             return gettext("Byt innehavare av %(seat)s") % {"seat": label}
+        if action == VACANT:
+            return gettext("Markera %(seat)s som vakant") % {"seat": label}
         return gettext("Tillsätt %(seat)s") % {"seat": label}
 
     def roster_groups(self, body, seats, day, changeable):
@@ -227,6 +257,27 @@ class RosterAdminMixin:
                     if cell is not None:
                         cell.may_change = cell.seat.pk in changeable
         return groups
+
+    def roster_mark_vacant(self, request, seat, form):
+        """Record since when the seat is vacant (or that it is not), as one change set."""
+        since = form.cleaned_data["vacant_since"]
+        if since:
+            reason = gettext("%(seat)s vakant från %(start)s.") % {
+                "seat": seat.label(),
+                "start": formats.date_format(since),
+            }
+        else:
+            reason = gettext("%(seat)s inte längre markerad som vakant.") % {"seat": seat.label()}
+        seat.vacant_since = since
+        try:
+            with change_set(request.user, ChangeSet.Kind.OTHER, reason, seat.body.period):
+                seat.full_clean()
+                seat.save(update_fields=["vacant_since", "updated_at"])
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("vacant_since", message)
+            return None
+        return reason
 
     def roster_write(self, request, body, seat, action, holding, form):
         """Do what the form asks, in one change set; a refusal becomes a form error."""

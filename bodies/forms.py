@@ -28,7 +28,16 @@ class SeatForm(forms.ModelForm):
 
     class Meta:
         model = Seat
-        fields = ("body", "organisation", "role", "position", "backs", "office_label", "order")
+        fields = (
+            "body",
+            "organisation",
+            "role",
+            "position",
+            "backs",
+            "office_label",
+            "order",
+            "vacant_since",
+        )
         field_classes = {"backs": OrdinarySeatChoiceField}
 
     def __init__(self, *args, **kwargs):

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Greatest, Least
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
@@ -485,9 +485,13 @@ class Body(MPTTModel):
         members = list(self.member_organisations.all())
         report = CompositionReport(seats=seats)
         counted = [seat for seat in seats if seat.counts_as_member]
+        states = {seat.pk: seat.state_on(on) for seat in seats}
         for seat in counted:
-            if seat.is_vacant_on(on):
+            if states[seat.pk] == SeatState.VACANT:
                 report.vacant.append(seat)
+            elif states[seat.pk] == SeatState.UNKNOWN:
+                report.unknown.append(seat)
+        report.completeness = Completeness.of(states.values())
         ordinary = Counter(s.organisation_id for s in counted if s.role == Seat.Role.ORDINARY)
         substitute = Counter(s.organisation_id for s in counted if s.role == Seat.Role.SUBSTITUTE)
         specific = {rule.organisation_id: rule for rule in rules if rule.organisation_id}
@@ -583,13 +587,46 @@ class CompositionReport:
 
     seats: list
     vacant: list = field(default_factory=list)
+    # Seats nobody is registered in and nobody reported vacant: "uppgift saknas".
+    unknown: list = field(default_factory=list)
     missing: list = field(default_factory=list)
     ordinary_count: int = 0
     too_few_members: int = 0
+    completeness: "Completeness | None" = None
 
     @property
     def is_complete(self):
-        return not (self.vacant or self.missing or self.too_few_members)
+        return not (self.vacant or self.unknown or self.missing or self.too_few_members)
+
+
+@dataclass
+class Completeness:
+    """How much of a roster is registered: "31 av 33 platser registrerade".
+
+    A seat counts as registered when the registry knows its state: someone (or an
+    office) holds it, or it is known to be vacant.
+    """
+
+    total: int = 0
+    registered: int = 0
+    vacant: int = 0
+
+    @classmethod
+    def of(cls, states):
+        states = list(states)
+        return cls(
+            total=len(states),
+            registered=sum(state != SeatState.UNKNOWN for state in states),
+            vacant=sum(state == SeatState.VACANT for state in states),
+        )
+
+    @property
+    def unknown(self):
+        return self.total - self.registered
+
+    @property
+    def is_complete(self):
+        return self.registered == self.total
 
 
 class Membership(models.Model):
@@ -757,6 +794,54 @@ class SeatQuerySet(models.QuerySet):
             queryset = queryset.filter(query)
         return queryset
 
+    def with_state(self, on=None):
+        """Seats with ``seat_state`` (a ``SeatState`` value) on the day, in the same query.
+
+        The day is ``on``, or today kept within each seat's period. The same rule as
+        ``Seat.state_on``, in SQL: filled (an appointment, published or not, covers the
+        day, or an office holds it), vacant (reported vacant by the day, or an
+        appointment ended before it and nobody took over) or not known.
+        """
+        from members.models import Appointment
+
+        def day(ref):
+            if on is not None:
+                return Value(on, output_field=models.DateField())
+            return Least(
+                Greatest(Value(timezone.localdate()), ref("body__period__start")),
+                ref("body__period__end"),
+            )
+
+        appointments = Appointment.objects.filter(seat=OuterRef("pk"))
+        holding = appointments.filter(
+            Q(end__isnull=True) | Q(end__gte=day(OuterRef)), start__lte=day(OuterRef)
+        )
+        ended = appointments.filter(end__lt=day(OuterRef))
+        return self.annotate(
+            seat_state=models.Case(
+                models.When(~Q(office_label="") | Exists(holding), then=Value(SeatState.FILLED)),
+                models.When(
+                    Q(vacant_since__lte=day(models.F)) | Exists(ended),
+                    then=Value(SeatState.VACANT),
+                ),
+                default=Value(SeatState.UNKNOWN),
+                output_field=models.CharField(),
+            )
+        )
+
+    def completeness(self, on=None):
+        """``Completeness`` of these seats on the day (``with_state``), in one query."""
+        counts = (
+            self.with_state(on)
+            .order_by()
+            .aggregate(
+                total=models.Count("pk"),
+                registered=models.Count("pk", filter=~Q(seat_state=SeatState.UNKNOWN)),
+                vacant=models.Count("pk", filter=Q(seat_state=SeatState.VACANT)),
+            )
+        )
+        return Completeness(**counts)
+
     def with_appointments(self):
         """Seats with their holders, ready for a roster, in a fixed number of queries."""
         from members.models import Appointment
@@ -817,6 +902,18 @@ class Seat(models.Model):
         blank=True,
         help_text=_(
             "Till exempel ”kommundirektör, Askersunds kommun”; visas när ingen person är angiven."
+        ),
+    )
+    # Why a date and not a flag: "vakant" is something the secretary learns at a time
+    # (the organisation reports that it has not named anyone); before that an empty seat
+    # is only "uppgift saknas".
+    vacant_since = models.DateField(
+        _("vakant sedan"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Fyll i när organisationen har meddelat att ingen är utsedd. Tomt: en plats "
+            "utan innehavare visas som ”uppgift saknas”, inte som vakant."
         ),
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
@@ -946,17 +1043,52 @@ class Seat(models.Model):
 
     def held_unpublished_on(self, day):
         """Whether someone not published holds the seat on the day (names stay hidden)."""
+        return any(a.covers(day) for a in self._unpublished())
+
+    def _unpublished(self):
         hidden = getattr(self, "unpublished_appointments", None)
         if hidden is None:
             from members.models import Appointment
 
             hidden = Appointment.objects.unpublished().filter(seat=self)
-        return any(a.covers(day) for a in hidden)
+        return hidden
+
+    def is_filled_on(self, day):
+        """Held on the day by someone (published or not), or by an office."""
+        return bool(self.office_label or self.holders_on(day) or self.held_unpublished_on(day))
 
     def is_vacant_on(self, day):
-        return not (self.office_label or self.holders_on(day) or self.held_unpublished_on(day))
+        """Known to be empty on the day: reported vacant, or an appointment ended before it
+        and nobody took over. An empty seat the registry knows nothing about is not vacant
+        but "uppgift saknas" (``state_on``)."""
+        if self.is_filled_on(day):
+            return False
+        if self.vacant_since and self.vacant_since <= day:
+            return True
+        ended = [*self.appointments.all(), *self._unpublished()]
+        return any(a.end is not None and a.end < day for a in ended)
+
+    def state_on(self, day):
+        """The seat on the day as a ``SeatState``: filled, vacant or not known."""
+        if self.is_filled_on(day):
+            return SeatState.FILLED
+        return SeatState.VACANT if self.is_vacant_on(day) else SeatState.UNKNOWN
 
     def clean(self):
+        if self.vacant_since and self.body_id and not self.body.period.contains(self.vacant_since):
+            period = self.body.period
+            raise ValidationError(
+                {
+                    "vacant_since": gettext(
+                        "Datumet måste ligga inom mandatperioden %(period)s (%(start)s–%(end)s)."
+                    )
+                    % {
+                        "period": period.name,
+                        "start": formats.date_format(period.start),
+                        "end": formats.date_format(period.end),
+                    }
+                }
+            )
         if self.backs_id:
             if self.role != self.Role.SUBSTITUTE:
                 raise ValidationError(
@@ -998,13 +1130,26 @@ class ChartNode:
     children: list = field(default_factory=list)
 
 
+class SeatState(models.TextChoices):
+    """What the registry knows about a seat on a day."""
+
+    FILLED = "filled", _("tillsatt")
+    VACANT = "vacant", _("vakant")
+    UNKNOWN = "unknown", _("uppgift saknas")
+
+
 class RosterCell:
-    """One seat on a date: the people holding it, or its office label, or vacant."""
+    """One seat on a date: the people holding it, or its office label, or vacant, or
+    nothing known ("uppgift saknas")."""
 
     def __init__(self, seat, on):
         self.seat = seat
         self.holders = seat.holders_on(on)
-        self.is_vacant = seat.is_vacant_on(on)
+        self.state = seat.state_on(on)
+        self.is_vacant = self.state == SeatState.VACANT
+        self.is_unknown = self.state == SeatState.UNKNOWN
+        reported = seat.vacant_since
+        self.vacant_since = reported if self.is_vacant and reported and reported <= on else None
         # Held, but by someone who is not published: say so, without a name.
         self.is_held_unpublished = not self.holders and seat.held_unpublished_on(on)
 

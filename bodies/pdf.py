@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from bodies.chart import FONT_DIR, chart_pages, kind_label
-from bodies.models import Body
+from bodies.models import Body, Completeness
 
 PDF_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "pdf"
 
@@ -115,6 +115,11 @@ def structure_report_context(period, today=None):
     pages = chart_pages(bodies, gettext("Organisationsschema %(period)s") % {"period": period.name})
     seat_count = sum(len(section.composition.seats) for section in sections)
     vacant_count = sum(len(section.composition.vacant) for section in sections)
+    completeness = Completeness(
+        total=sum(section.composition.completeness.total for section in sections),
+        registered=sum(section.composition.completeness.registered for section in sections),
+        vacant=sum(section.composition.completeness.vacant for section in sections),
+    )
     return {
         "period": period,
         "owner": settings.SITE_OWNER,
@@ -125,6 +130,7 @@ def structure_report_context(period, today=None):
         "body_count": len(sections),
         "seat_count": seat_count,
         "vacant_count": vacant_count,
+        "completeness": completeness,
         "parties": parties_in(sections),
         "kinds": [(kind, kind_label(kind)) for kind in Body.Kind.values],
         "title": gettext("Samverkansstrukturen %(period)s") % {"period": period.name},

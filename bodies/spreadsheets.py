@@ -104,8 +104,11 @@ def roster_lines(seats, on=None):
             person = seat.office_label
         elif seat.held_unpublished_on(day):
             person = gettext("Tillsatt (namnet publiceras inte)")
-        else:
+        elif seat.is_vacant_on(day):
             person = gettext("Vakant")
+        else:
+            # Not known to be vacant: nobody has registered who holds it.
+            person = gettext("Uppgift saknas")
         lines.append(
             RosterLine(
                 period=period.name,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bodies import export_views, views
+from bodies import export_views, my_choice, views
 
 app_name = "bodies"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     # /lansdelar/, /lansdelar/norra-lansdelen/
     path("lansdelar/", views.county_parts, name="county_parts"),
     path("lansdelar/<slug:slug>/", views.county_part, name="county_part"),
+    # /min/?val=org:kumla-kommun (min kommun / min organisation)
+    path("min/", my_choice.mine, name="mine"),
     # /sok/?q=
     path("sok/", views.search, name="search"),
     # /tillganglighet/

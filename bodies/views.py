@@ -21,9 +21,10 @@ from bodies.models import (
     Body,
     CountyPart,
     MandatePeriod,
-    RosterCell,
     Seat,
 )
+from bodies.my_choice import ChoiceForm, remembered
+from bodies.representation import by_period
 from samverkan.search import LIMIT
 from samverkan.search import search as search_registry
 
@@ -41,6 +42,10 @@ def start(request):
             "periods": periods,
             "forest": Body.forest(bodies),
             "chart": web_chart(bodies),
+            "choice_form": ChoiceForm(),
+            # Read only with the visitor's consent cookie; such a page is never cached
+            # publicly (samverkan/public_cache.py).
+            "remembered": remembered(request),
         },
     )
 
@@ -81,6 +86,10 @@ def period(request, slug):
             "period": period,
             "forest": forest,
             "body_count": len(bodies),
+            "completeness": Seat.objects.filter(body__period=period).completeness(
+                period.default_day()
+            ),
+            "completeness_day": period.default_day(),
             "kinds": Body.Kind.choices,
             "kind": kind,
             "kind_label": Body.Kind(kind).label if kind else "",
@@ -183,15 +192,23 @@ def county_part(request, slug):
     """A county part: its municipalities, its bodies, and the seats its municipalities hold."""
     part = get_object_or_404(CountyPart, slug=slug)
     current = MandatePeriod.objects.current()
-    seats = []
-    if current:
-        seats = (
-            Seat.objects.filter(organisation__county_part=part, body__period=current)
-            .with_appointments()
-            .select_related("body__period")
-            .order_by("organisation__name", "body__tree_id", "body__lft", "role", "order", "pk")
+    # The current period and those still to come (the proposal): the history of a
+    # whole county part would grow without bound, each municipality's page has it.
+    seats = (
+        Seat.objects.filter(organisation__county_part=part)
+        .filter(body__period__end__gte=timezone.localdate())
+        .with_appointments()
+        .select_related("body__period")
+        .order_by(
+            "body__period__start",
+            "body__tree_id",
+            "body__lft",
+            "organisation__name",
+            "role",
+            "order",
+            "pk",
         )
-    today = timezone.localdate()
+    )
     return render(
         request,
         "bodies/county_part.html",
@@ -202,7 +219,7 @@ def county_part(request, slug):
                 "-period__start", "tree_id", "lft"
             ),
             "current": current,
-            "cells": [RosterCell(seat, today) for seat in seats],
+            "periods": by_period(seats, current),
             "breadcrumbs": [
                 (reverse("bodies:start"), gettext("Start")),
                 (reverse("bodies:county_parts"), gettext("Länsdelar")),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bodies.models import MandatePeriod, Organisation, Seat
+from bodies.representation import by_period
 from members.models import Person
 from members.period_changes import PeriodChanges, latest_changes
 
@@ -99,7 +100,7 @@ def organisation(request, slug):
         "members/organisation.html",
         {
             "organisation": organisation,
-            "seats": seats,
+            "periods": by_period(seats, MandatePeriod.objects.current()),
             "led_bodies": organisation.led_bodies.select_related("period").order_by(
                 "-period__start", "tree_id", "lft"
             ),

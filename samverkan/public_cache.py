@@ -22,10 +22,15 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 from bodies.models import ChangeStamp
+from bodies.my_choice import COOKIE as CHOICE_COOKIE
 from samverkan.api.http import CORS_HEADERS, with_headers
 
-# Addresses that are never public: the admin (in every language), sign-in, health.
-PRIVATE_PREFIXES = ("/admin/", "/en/admin/", "/oidc/", "/healthz")
+# Addresses that are never public: the admin (in every language), sign-in, health, and
+# the "min kommun" choice (it may set the visitor's cookie).
+PRIVATE_PREFIXES = ("/admin/", "/en/admin/", "/oidc/", "/healthz", "/min/", "/en/min/")
+# Pages that read the visitor's remembered choice (bodies/my_choice.py): with that
+# cookie they are personal, so private; without it they are the same for everyone.
+CHOICE_PAGES = ("/", "/en/")
 
 
 def is_public_request(request):
@@ -33,6 +38,7 @@ def is_public_request(request):
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path.startswith(PRIVATE_PREFIXES)
+        and not (CHOICE_COOKIE in request.COOKIES and request.path in CHOICE_PAGES)
     )
 
 

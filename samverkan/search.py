@@ -20,6 +20,7 @@ matching words are put in ``<mark>``.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -36,11 +37,12 @@ from django.db.models import (
     Func,
     IntegerField,
     Q,
+    Subquery,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Concat
 from django.utils.safestring import mark_safe
 
 from bodies.models import Body, Organisation
@@ -56,10 +58,12 @@ from bodies.search_text import (
 )
 from meetings.models import AgendaItem
 from members.models import Party, Person
+from samverkan import search_index as index
+from samverkan.search_index import InArray, text_of
 
 LIMIT = 20
 # Names this similar to the query (pg_trgm word similarity, 0–1) count as matches.
-NAME_SIMILARITY = 0.5
+NAME_SIMILARITY = settings.SEARCH_NAME_SIMILARITY
 # Well-known abbreviations of regional development work in Sweden; the registry's
 # own (bodies' and organisations' short names, parties) are read from the data.
 ABBREVIATIONS = {
@@ -96,19 +100,7 @@ class Results:
         )
 
 
-class Unaccent(Func):
-    function = "unaccent"
-    output_field = TextField()
-
-
-def _text(*names):
-    """The fields joined by spaces, as one text expression."""
-    parts = []
-    for name in names:
-        if parts:
-            parts.append(Value(" "))
-        parts.append(F(name))
-    return Concat(*parts, output_field=TextField()) if len(parts) > 1 else F(names[0])
+_text = text_of
 
 
 def synonyms(q):
@@ -258,63 +250,55 @@ class _Postgres:
         self.query = SearchQuery(terms.tsquery(), search_type="raw", config="swedish")
         self.folded = Value(fold(terms.text), output_field=CharField())
 
-    @staticmethod
-    def _vector(*weighted):
-        vector = None
-        for name, weight in weighted:
-            part = SearchVector(Unaccent(F(name)), weight=weight, config="swedish")
-            vector = part if vector is None else vector + part
-        return vector
-
-    def _matched(self, queryset, vector, name):
-        similarity = TrigramWordSimilarity(self.folded, Unaccent(name))
-        matched = Q(search=self.query) | Q(similarity__gte=NAME_SIMILARITY)
+    def _matched(self, queryset, kind, name=None):
+        """Rows whose text vector matches, whose name is like the query (typos), or
+        whose name holds it as part of a compound: each condition one the indexes of
+        migration samverkan/0002 serve, so PostgreSQL combines them (BitmapOr)."""
+        vector = index.vector(*index.VECTORS[kind])
+        name = index.folded(name if name is not None else index.NAMES[kind]())
+        matched = Q(search=self.query) | Q(folded_name__trigram_word_similar=self.folded)
         folded = fold(self.terms.text)
         if len(folded) >= COMPOUND_PART:
             # Part of a Swedish compound in the name ("råd" in "Länsdelsrådet"), which
             # neither the stemmer nor the trigrams find.
             matched |= Q(folded_name__contains=folded)
+        similarity = TrigramWordSimilarity(self.folded, name)
         return queryset.annotate(
             search=vector,
-            similarity=similarity,
-            folded_name=Lower(Unaccent(name)),
+            folded_name=name,
             search_rank=SearchRank(vector, self.query) + similarity,
-        ).filter(matched)
+        ), matched
 
     def people(self, queryset):
-        queryset = queryset.annotate(
-            full_name_text=_text("first_name", "last_name"),
-            party_name=Concat(
-                F("party__abbreviation"), Value(" "), F("party__name"), output_field=TextField()
-            ),
-        )
-        vector = self._vector(
-            ("first_name", "A"), ("last_name", "A"), ("title", "B"), ("party_name", "C")
-        )
-        return self._matched(queryset, vector, F("full_name_text")).order_by(
-            "-search_rank", "last_name", "first_name", "pk"
-        )[: LIMIT + 1]
+        queryset, matched = self._matched(queryset, "person")
+        # The party's name is searched on the party table (a handful of rows), the ids
+        # compared as an array: an ``IN (subquery)`` would keep the index out of the OR.
+        parties = Party.objects.annotate(
+            search=SearchVector(
+                index.SvUnaccent(index.text_of("abbreviation", "name")), config="swedish"
+            )
+        ).filter(search=self.query)
+        matched |= Q(InArray(F("party_id"), Subquery(parties.values("pk"))))
+        return queryset.filter(matched).order_by("-search_rank", "last_name", "first_name", "pk")[
+            : LIMIT + 1
+        ]
 
     def bodies(self, queryset):
-        vector = self._vector(
-            ("name", "A"), ("short_name", "A"), ("purpose", "B"), ("legal_basis", "C")
-        )
+        queryset, matched = self._matched(queryset, "body")
         return (
-            self._matched(queryset, vector, F("name"))
+            queryset.filter(matched)
             .annotate(headline=self._headline("purpose", "legal_basis"))
             .order_by("is_current", "-period__start", "-search_rank", "tree_id", "lft")[: LIMIT + 1]
         )
 
     def organisations(self, queryset):
-        vector = self._vector(("name", "A"), ("short_name", "A"))
-        return self._matched(queryset, vector, F("name")).order_by("-search_rank", "name")[
-            : LIMIT + 1
-        ]
+        queryset, matched = self._matched(queryset, "organisation")
+        return queryset.filter(matched).order_by("-search_rank", "name")[: LIMIT + 1]
 
     def agenda_items(self, queryset):
-        vector = self._vector(("title", "A"), ("text", "B"), ("decision", "B"))
+        queryset, matched = self._matched(queryset, "agendaitem")
         return (
-            self._matched(queryset, vector, F("title"))
+            queryset.filter(matched)
             .annotate(headline=self._headline("text", "decision"))
             .order_by("-search_rank", "-meeting__start", "number")[: LIMIT + 1]
         )

@@ -145,6 +145,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Names this similar to a search (pg_trgm word similarity, 0–1) count as matches
+# ("svan" finds Svahn). On PostgreSQL each connection sets it as pg_trgm's threshold,
+# so that the ``%>`` operator, which the trigram indexes serve, applies it.
+SEARCH_NAME_SIMILARITY = 0.5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One writer at a time, in turn: a write transaction takes SQLite's lock when it
     # begins, and a second writer waits for it (up to SQLITE_TIMEOUT seconds) instead
@@ -152,6 +156,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": env_int("SQLITE_TIMEOUT", 20)}
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (
+        _options.get("options", "")
+        + f" -c pg_trgm.word_similarity_threshold={SEARCH_NAME_SIMILARITY}"
+    ).strip()
 
 # Rendered PDFs (up to about 1 MB each) are kept here under the hash of their HTML.
 # Per process by default; CACHE_URL gives all server processes one cache (redis://,

@@ -82,8 +82,8 @@ def test_body_tree_shows_kind_seats_and_composition_status(admin_client, registr
     content = response.content.decode()
     assert '<span class="tree-title tree-level-1">Chefsgrupp kultur</span>' in content
     assert "tjänstepersonsgrupp" in content
-    # The substitute seat has nobody in it.
-    assert "1 vakant" in content
+    # The substitute seat has nobody in it, and nobody reported it vacant.
+    assert "1 utan uppgift" in content
     # No inline style attributes: the Content-Security-Policy would block them.
     assert 'style="' not in content
 
@@ -114,7 +114,7 @@ def test_body_change_page_shows_the_composition_report_and_seat_links(admin_clie
     body, seat = registry["body"], registry["seat"]
     response = admin_client.get(reverse("admin:bodies_body_change", args=[body.pk]))
     content = response.content.decode()
-    assert "Vakant" in content
+    assert "Uppgift saknas" in content  # the empty substitute seat: nothing known yet
     assert reverse("admin:bodies_seat_change", args=[seat.pk]) in content
     assert "Ändra uppdrag" in content
     assert "Anna Berg" in content  # the current holder of the ordinary seat

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bodies import spreadsheets
-from bodies.models import Seat
+from bodies.models import Organisation, Seat
 from members.models import Appointment
 from tests import bigdata
 from tests.pages import freeze_today
@@ -57,14 +57,15 @@ def expected_rows(seats, day):
             .first()
         )
         hidden = Appointment.objects.unpublished().current(on=day).filter(seat=seat).exists()
+        left = Appointment.objects.filter(seat=seat, end__lt=day).exists()
+        reported = seat.vacant_since is not None and seat.vacant_since <= day
+        empty = "Vakant" if left or reported else "Uppgift saknas"
         if holder:
             person = holder.person.full_name
             party = holder.person.party.abbreviation if holder.person.party else ""
             start, end = holder.start, holder.end
         else:
-            person = seat.office_label or (
-                "Tillsatt (namnet publiceras inte)" if hidden else "Vakant"
-            )
+            person = seat.office_label or ("Tillsatt (namnet publiceras inte)" if hidden else empty)
             party, start, end = "", None, None
         rows.append(
             [
@@ -97,7 +98,9 @@ def council(make, monkeypatch):
     )
     hidden = make.seat(body, town)
     make.appointment(make.person("Dolda", "Hemlig", is_published=False), hidden)
-    make.seat(body, town, role=Seat.Role.SUBSTITUTE, backs=hidden)  # vacant
+    make.seat(  # reported vacant
+        body, town, role=Seat.Role.SUBSTITUTE, backs=hidden, vacant_since=datetime.date(2023, 3, 1)
+    )
     make.seat(body, region, office_label="Regiondirektör")
     former = make.seat(body, town, order=2)
     make.appointment(make.person("Åke", "Tidigare"), former, end=datetime.date(2023, 6, 30))
@@ -167,11 +170,13 @@ def test_a_body_roster_shows_holders_on_the_asked_day(client, council):
     )
 
 
-def test_it_marks_vacancies_offices_and_unpublished_holders(client, council):
+def test_it_marks_vacancies_offices_and_unpublished_holders(client, council, make):
+    make.seat(council, Organisation.objects.get(name="Åby kommun"), order=3)  # nothing known
     rows = read_csv(client.get(f"/perioder/2023-2026/{council.slug}/ledamoter.csv"))
     people = [row[5] for row in rows[1:]]
     assert "Tillsatt (namnet publiceras inte)" in people
     assert "Vakant" in people
+    assert "Uppgift saknas" in people
     assert "Regiondirektör" in people
     chair = next(row for row in rows if row[5] == "Märta Öberg")
     assert chair[3:8] == ["Ordinarie ledamot", "Ordförande", "Märta Öberg", "S", "2023-01-01"]

@@ -49,8 +49,8 @@ def test_it_lists_the_municipalities_and_bodies_of_the_county_part(client, south
 def test_it_shows_the_seats_its_municipalities_hold_in_the_current_period(client, south):
     page = get(client, south.get_absolute_url())
 
-    assert "Kommunernas platser 2023–2026" in page.text
-    assert "Regionala rådet Ordinarie ledamot Anna Åberg (S)" in page.rows()
+    assert "Kommunernas platser Pågående mandatperiod 2023–2026" in page.text
+    assert "Regionala rådet Åby kommun Anna Åberg (S) – ingen" in page.rows()
     assert "Gamla rådet" not in " ".join(page.rows())
     assert "Hemlig" not in page.html
 

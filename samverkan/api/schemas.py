@@ -156,6 +156,18 @@ class Post(Schema):
     position: str = choice(structure.Seat.Position)
     office: str = source("office_label", "The office holding the seat when no one is named.")
     backs_id: OptionalId = source("backs_id", "The ordinary seat a substitute seat backs.")
+    status: str = Field(
+        validation_alias="seat_state",
+        description=(
+            "The seat today (kept within its period): filled (someone or an office holds "
+            "it), vacant (reported vacant, or its holder left and nobody took over) or "
+            "unknown (nobody registered and nothing reported: not the same as vacant)."
+        ),
+        json_schema_extra={"enum": list(structure.SeatState.values)},
+    )
+    vacant_since: datetime.date | None = source(
+        "vacant_since", "The day the organisation reported the seat vacant; null: not reported."
+    )
     updated_at: datetime.datetime
 
     @staticmethod

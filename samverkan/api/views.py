@@ -129,7 +129,7 @@ def bodies_rows() -> QuerySet:
 
 def posts_rows() -> QuerySet:
     in_tree = ("body__period__start", "body__tree_id", "body__lft")
-    seats = Seat.objects.select_related("body__period", "organisation")
+    seats = Seat.objects.select_related("body__period", "organisation").with_state()
     return seats.order_by(*in_tree, "order", "pk")
 
 

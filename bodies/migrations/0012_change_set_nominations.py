@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bodies', '0010_import_job'),
+        ('bodies', '0011_seat_vacant_since'),
     ]
 
     operations = [
