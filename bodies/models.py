@@ -689,17 +689,25 @@ def _seat_number(prefix=""):
     )
 
 
+def appointment_model():
+    """``members.Appointment``, found through the reverse relation ``Seat.appointments``.
+
+    members builds on bodies, never the other way (tests/test_app_graph.py): a seat
+    reads who holds it through the relation members declares, without importing it.
+    """
+    return Seat._meta.get_field("appointments").related_model
+
+
 def _seat_holder(prefix="", on=None):
     """The name of whoever holds the seat on the day (today, kept within its period)."""
-    from members.models import Appointment
-
     period = f"{prefix}body__period__"
     day = Least(
         Greatest(Value(on or timezone.localdate()), OuterRef(f"{period}start")),
         OuterRef(f"{period}end"),
     )
     holding = (
-        Appointment.objects.filter(seat=OuterRef(f"{prefix}pk"), start__lte=day)
+        appointment_model()
+        .objects.filter(seat=OuterRef(f"{prefix}pk"), start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))
         .order_by("-start")
         .annotate(name=Concat("person__first_name", Value(" "), "person__last_name"))
@@ -730,8 +738,6 @@ class SeatQuerySet(models.QuerySet):
 
         Each word must match one of them: "rsr nora ersättare" or "2023 rymoén".
         """
-        from members.models import Appointment
-
         queryset = self
         for word in text.split():
             query = (
@@ -749,28 +755,31 @@ class SeatQuerySet(models.QuerySet):
             ]
             if roles:
                 query |= Q(role__in=roles)
-            holders = Appointment.objects.filter(
-                Q(casefree_contains("person__first_name", word))
-                | Q(casefree_contains("person__last_name", word))
-            ).values("seat_id")
+            holders = (
+                appointment_model()
+                .objects.filter(
+                    Q(casefree_contains("person__first_name", word))
+                    | Q(casefree_contains("person__last_name", word))
+                )
+                .values("seat_id")
+            )
             query |= Q(pk__in=holders)
             queryset = queryset.filter(query)
         return queryset
 
     def with_appointments(self):
         """Seats with their holders, ready for a roster, in a fixed number of queries."""
-        from members.models import Appointment
-
+        appointments = appointment_model().objects
         # Unpublished holders are fetched apart, with dates only, so that a seat they
         # hold is not reported vacant while their names never reach a template.
         return self.select_related("organisation", "backs").prefetch_related(
             models.Prefetch(
                 "appointments",
-                queryset=Appointment.objects.public().select_related("person__party"),
+                queryset=appointments.public().select_related("person__party"),
             ),
             models.Prefetch(
                 "appointments",
-                queryset=Appointment.objects.unpublished().only("seat_id", "start", "end"),
+                queryset=appointments.unpublished().only("seat_id", "start", "end"),
                 to_attr="unpublished_appointments",
             ),
         )
@@ -876,15 +885,9 @@ class Seat(models.Model):
             return self.label_holder or ""
         if not self.pk:
             return ""
-        from members.models import Appointment
-
         day = on or self.body.period.default_day()
         appointment = (
-            Appointment.objects.filter(seat=self)
-            .current(on=day)
-            .select_related("person")
-            .order_by("-start")
-            .first()
+            self.appointments.current(on=day).select_related("person").order_by("-start").first()
         )
         return appointment.person.full_name if appointment else ""
 
@@ -948,9 +951,7 @@ class Seat(models.Model):
         """Whether someone not published holds the seat on the day (names stay hidden)."""
         hidden = getattr(self, "unpublished_appointments", None)
         if hidden is None:
-            from members.models import Appointment
-
-            hidden = Appointment.objects.unpublished().filter(seat=self)
+            hidden = self.appointments.unpublished()
         return any(a.covers(day) for a in hidden)
 
     def is_vacant_on(self, day):

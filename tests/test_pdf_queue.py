@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from bodies import pdf_queue
+from samverkan import pdf_queue
 from bodies.models import Body
 from tests.pages import freeze_today
 

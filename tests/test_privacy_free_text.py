@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from bodies import pdf
+from samverkan import pdf
 from meetings.models import AgendaItem, Attachment, Meeting
 from meetings.privacy import PLACEHOLDER, UnpublishedNames
 from tests.pages import STAMP_QUERIES, freeze_today

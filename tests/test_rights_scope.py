@@ -144,7 +144,7 @@ def test_a_nora_editor_reaches_nothing_outside_noras_people_and_open_seats(clien
     )
 
     # The roster screen of a body where Nora holds seats in an open period is the
-    # editor's by design (bodies/admin_roster.py): they fill Nora's seats there.
+    # editor's by design (members/admin_roster.py): they fill Nora's seats there.
     nora_bodies = set(
         Seat.objects.filter(organisation=nora, body__period__slug="2023-2026").values_list(
             "body_id", flat=True
