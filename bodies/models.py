@@ -1,8 +1,5 @@
 """The structure: organisations, mandate periods, bodies and their seats."""
 
-from collections import Counter
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
@@ -14,10 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
+from bodies.composition import check_composition
 from bodies.history import ChangeSet, RegistryHistory, change_set
 from bodies.rights import open_periods_q
+from bodies.roster import RosterCell, forest, roster
 
-__all__ = ["ChangeSet"]  # defined in bodies.history, a model of this app
+# ChangeSet is defined in bodies.history, a model of this app; RosterCell, a read-model
+# of bodies/roster.py, stays importable from here for the views.
+__all__ = ["ChangeSet", "RosterCell"]
 
 
 class CountyPart(models.Model):
@@ -479,40 +480,7 @@ class Body(MPTTModel):
         Uses ``seats``, ``rules`` and ``member_organisations`` as prefetched by the
         caller, so a page showing many bodies stays at a fixed number of queries.
         """
-        on = on or timezone.localdate()
-        seats = list(self.seats.all())
-        rules = list(self.rules.all())
-        members = list(self.member_organisations.all())
-        report = CompositionReport(seats=seats)
-        counted = [seat for seat in seats if seat.counts_as_member]
-        for seat in counted:
-            if seat.is_vacant_on(on):
-                report.vacant.append(seat)
-        ordinary = Counter(s.organisation_id for s in counted if s.role == Seat.Role.ORDINARY)
-        substitute = Counter(s.organisation_id for s in counted if s.role == Seat.Role.SUBSTITUTE)
-        specific = {rule.organisation_id: rule for rule in rules if rule.organisation_id}
-        general = next((rule for rule in rules if not rule.organisation_id), None)
-        organisations = {org.pk: org for org in members}
-        for seat in seats:
-            organisations.setdefault(seat.organisation_id, seat.organisation)
-        for rule in specific.values():
-            organisations.setdefault(rule.organisation_id, rule.organisation)
-        for org_id, org in sorted(organisations.items(), key=lambda item: item[1].name):
-            rule = specific.get(org_id) or (general if org in members else None)
-            if rule is None:
-                continue
-            if ordinary[org_id] < rule.ordinary or substitute[org_id] < rule.substitutes:
-                report.missing.append(
-                    MissingSeats(
-                        organisation=org,
-                        ordinary=max(rule.ordinary - ordinary[org_id], 0),
-                        substitutes=max(rule.substitutes - substitute[org_id], 0),
-                    )
-                )
-        report.ordinary_count = sum(ordinary.values())
-        if self.min_members and report.ordinary_count < self.min_members:
-            report.too_few_members = self.min_members - report.ordinary_count
-        return report
+        return check_composition(self, on or timezone.localdate())
 
     @classmethod
     def forest(cls, bodies):
@@ -521,14 +489,7 @@ class Body(MPTTModel):
         Each node also knows its path (the bodies it reports to, top first), read from
         the same list, so a filtered chart can say where a body sits.
         """
-        nodes = {}
-        roots = []
-        for body in bodies:
-            parent = nodes.get(body.parent_id)
-            node = ChartNode(body=body, path=[*parent.path, parent.body] if parent else [])
-            nodes[body.pk] = node
-            (parent.children if parent else roots).append(node)
-        return roots
+        return forest(bodies)
 
     def roster(self, on):
         """Who holds the body's seats on the date, grouped by organisation.
@@ -537,27 +498,7 @@ class Body(MPTTModel):
         substitute backing no seat gets a row of its own. Reads prefetched ``seats``
         (``Seat.objects.with_appointments()``).
         """
-        seats = list(self.seats.all())
-        backing = {}
-        for seat in seats:
-            if seat.backs_id:
-                backing.setdefault(seat.backs_id, []).append(seat)
-        ordinary_ids = {seat.pk for seat in seats if seat.role == Seat.Role.ORDINARY}
-        groups = {}
-        for seat in seats:
-            group = groups.get(seat.organisation_id)
-            if group is None:
-                group = groups[seat.organisation_id] = RosterGroup(seat.organisation)
-            if seat.role == Seat.Role.ORDINARY:
-                group.rows.append(
-                    RosterRow(
-                        ordinary=RosterCell(seat, on),
-                        substitutes=[RosterCell(sub, on) for sub in backing.get(seat.pk, [])],
-                    )
-                )
-            elif seat.backs_id not in ordinary_ids:
-                group.rows.append(RosterRow(ordinary=None, substitutes=[RosterCell(seat, on)]))
-        return list(groups.values())
+        return roster(self, on)
 
     def former_appointments(self, on):
         """Public appointments to the body's seats that ended before the date, latest first."""
@@ -568,28 +509,6 @@ class Body(MPTTModel):
             if appointment.end and appointment.end < on
         ]
         return sorted(former, key=lambda a: (a.end, a.start), reverse=True)
-
-
-@dataclass
-class MissingSeats:
-    organisation: Organisation
-    ordinary: int
-    substitutes: int
-
-
-@dataclass
-class CompositionReport:
-    """What the composition check found: vacant seats and organisations missing seats."""
-
-    seats: list
-    vacant: list = field(default_factory=list)
-    missing: list = field(default_factory=list)
-    ordinary_count: int = 0
-    too_few_members: int = 0
-
-    @property
-    def is_complete(self):
-        return not (self.vacant or self.missing or self.too_few_members)
 
 
 class Membership(models.Model):
@@ -988,42 +907,6 @@ def casefree_contains(field_name, text):
     for variant in sorted(variants):
         query |= Q(**{f"{field_name}__icontains": variant})
     return query
-
-
-@dataclass
-class ChartNode:
-    """A body in a chart of its period, with its children and the bodies above it."""
-
-    body: Body
-    path: list
-    children: list = field(default_factory=list)
-
-
-class RosterCell:
-    """One seat on a date: the people holding it, or its office label, or vacant."""
-
-    def __init__(self, seat, on):
-        self.seat = seat
-        self.holders = seat.holders_on(on)
-        self.is_vacant = seat.is_vacant_on(on)
-        # Held, but by someone who is not published: say so, without a name.
-        self.is_held_unpublished = not self.holders and seat.held_unpublished_on(on)
-
-
-@dataclass
-class RosterRow:
-    """An ordinary seat beside the substitute seats that back it."""
-
-    ordinary: RosterCell | None
-    substitutes: list
-
-
-@dataclass
-class RosterGroup:
-    """The seats of one organisation in a body."""
-
-    organisation: Organisation
-    rows: list = field(default_factory=list)
 
 
 class ChangeStamp(models.Model):
