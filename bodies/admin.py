@@ -20,7 +20,6 @@ from mptt.admin import DraggableMPTTAdmin
 from mptt.exceptions import InvalidMove
 
 from bodies import services
-from bodies.admin_import import StructureImportMixin
 from bodies.admin_rights import RegistryAdmin, RegistryInline, concurrent_save_message
 from bodies.forms import (
     BodyForm,
@@ -251,7 +250,7 @@ class OrganisationAdmin(RegistryAdmin):
 
 
 @admin.register(MandatePeriod)
-class MandatePeriodAdmin(StructureImportMixin, RegistryAdmin):
+class MandatePeriodAdmin(RegistryAdmin):
     list_display = (
         "name",
         "status",

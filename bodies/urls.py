@@ -16,8 +16,6 @@ urlpatterns = [
     # /lansdelar/, /lansdelar/norra-lansdelen/
     path("lansdelar/", views.county_parts, name="county_parts"),
     path("lansdelar/<slug:slug>/", views.county_part, name="county_part"),
-    # /sok/?q=
-    path("sok/", views.search, name="search"),
     # /tillganglighet/
     path("tillganglighet/", views.accessibility, name="accessibility"),
 ]
