@@ -115,11 +115,4 @@ def body_meetings(body, today=None, upcoming_limit=5, past_limit=10):
     duties = [
         duty.status(today) for duty in ReportingDuty.objects.filter(body=body).with_last_report()
     ]
-    return BodyMeetings(
-        body=body,
-        upcoming=upcoming,
-        past=past,
-        past_count=past_count,
-        years=years,
-        duties=duties,
-    )
+    return BodyMeetings(body, upcoming, past, past_count, years, duties)
