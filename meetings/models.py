@@ -384,88 +384,10 @@ class Meeting(ScreenedText):
         ]
 
     def warnings(self):
-        """Contradictions in the record, in Swedish, for the secretary (never blocks saving).
+        """Contradictions in the record, for the secretary (meetings/record_check.py)."""
+        from meetings.record_check import record_warnings  # that module reads this one
 
-        The record is kept as written – real minutes are messy – but these are shown
-        on the meeting in the admin and make it appear among meetings needing attention.
-        """
-        messages = []
-        if not self.pk:
-            return messages
-        attendances = list(self.attendances.select_related("person", "replaces"))
-        by_person = {a.person_id: a for a in attendances}
-        absent = Attendance.Status.ABSENT
-
-        def is_absent(person_id):
-            return person_id in by_person and by_person[person_id].status == absent
-
-        if self.chair_id and is_absent(self.chair_id):
-            messages.append(
-                gettext("Ordföranden %(name)s är antecknad som frånvarande.")
-                % {"name": by_person[self.chair_id].person.full_name}
-            )
-        if self.chair_id and attendances and self.chair_id not in by_person:
-            messages.append(
-                gettext("Ordföranden %(name)s finns inte med på närvarolistan.")
-                % {"name": self.chair.full_name}
-            )
-        if self.secretary_id and is_absent(self.secretary_id):
-            messages.append(
-                gettext("Sekreteraren %(name)s är antecknad som frånvarande.")
-                % {"name": by_person[self.secretary_id].person.full_name}
-            )
-        for adjuster in self.adjusters.all():
-            if is_absent(adjuster.pk):
-                if self.minutes_approved_on:
-                    text = gettext(
-                        "Justeraren %(name)s är antecknad som frånvarande men har justerat "
-                        "protokollet (%(day)s)."
-                    )
-                else:
-                    text = gettext("Justeraren %(name)s är antecknad som frånvarande.")
-                messages.append(
-                    text
-                    % {
-                        "name": adjuster.full_name,
-                        "day": formats.date_format(self.minutes_approved_on or self.day, "j F Y"),
-                    }
-                )
-        for attendance in attendances:
-            if attendance.status != Attendance.Status.SERVING or not attendance.replaces_id:
-                continue
-            replaced = by_person.get(attendance.replaces_id)
-            if replaced and replaced.status == Attendance.Status.PRESENT:
-                messages.append(
-                    gettext(
-                        "%(substitute)s tjänstgör som ersättare för %(member)s, "
-                        "som är antecknad som närvarande."
-                    )
-                    % {
-                        "substitute": attendance.person.full_name,
-                        "member": attendance.replaces.full_name,
-                    }
-                )
-        seated = set(
-            Appointment.objects.current(on=self.day)
-            .filter(seat__body_id=self.body_id)
-            .values_list("person_id", flat=True)
-        )
-        for attendance in attendances:
-            if attendance.role != Attendance.Role.OTHER and attendance.person_id not in seated:
-                messages.append(
-                    gettext(
-                        "%(name)s är antecknad som %(role)s men har ingen plats i organet "
-                        "den %(day)s."
-                    )
-                    % {
-                        "name": attendance.person.full_name,
-                        "role": attendance.get_role_display(),
-                        "day": formats.date_format(self.day, "j F Y"),
-                    }
-                )
-        if self.status == self.Status.PLANNED and self.end < timezone.now():
-            messages.append(gettext("Mötet har passerat men står fortfarande som planerat."))
-        return messages
+        return record_warnings(self)
 
 
 class Adjuster(models.Model):
