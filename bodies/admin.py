@@ -20,10 +20,7 @@ from mptt.admin import DraggableMPTTAdmin
 from mptt.exceptions import InvalidMove
 
 from bodies import services
-from bodies.admin_import import StructureImportMixin
-from bodies.admin_nominations import NominationsAdminMixin
 from bodies.admin_rights import RegistryAdmin, RegistryInline, concurrent_save_message
-from bodies.admin_roster import RosterAdminMixin
 from bodies.forms import (
     BodyForm,
     CarryForwardForm,
@@ -43,10 +40,9 @@ from bodies.models import (
     Membership,
     Organisation,
     Seat,
+    appointment_model,
 )
 from bodies.rights import open_periods_q
-from members.forms import AppointmentInlineFormSet
-from members.models import Appointment
 
 admin.site.site_header = _("Samverkan – administration")
 admin.site.site_title = _("Samverkan")
@@ -185,11 +181,12 @@ def _holder_prefetches():
     ``Seat.is_vacant_on()`` also reads ``unpublished_appointments``; prefetching it
     keeps the composition check at a fixed number of queries.
     """
+    appointments = appointment_model().objects
     return (
-        Prefetch("appointments", queryset=Appointment.objects.select_related("person")),
+        Prefetch("appointments", queryset=appointments.select_related("person")),
         Prefetch(
             "appointments",
-            queryset=Appointment.objects.unpublished().only("seat_id", "start", "end"),
+            queryset=appointments.unpublished().only("seat_id", "start", "end"),
             to_attr="unpublished_appointments",
         ),
     )
@@ -259,7 +256,7 @@ class OrganisationAdmin(RegistryAdmin):
 
 
 @admin.register(MandatePeriod)
-class MandatePeriodAdmin(StructureImportMixin, RegistryAdmin):
+class MandatePeriodAdmin(RegistryAdmin):
     list_display = (
         "name",
         "status",
@@ -546,13 +543,7 @@ class SeatInline(RegistryInline, admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(
-    NominationsAdminMixin,
-    RosterAdminMixin,
-    PrefetchingChangeListMixin,
-    RegistryAdmin,
-    DraggableMPTTAdmin,
-):
+class BodyAdmin(PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
     # The composition comes before the wide text columns so that it stays in view.
     list_display = (
         "tree_actions",
@@ -944,29 +935,6 @@ class BodyAdmin(
         return HttpResponse("FAIL, " + message)
 
 
-class SeatAppointmentInline(RegistryInline, admin.TabularInline):
-    model = Appointment
-    formset = AppointmentInlineFormSet
-    fields = ("person", "start", "end", "appointed_by", "note")
-    autocomplete_fields = ("person",)
-    extra = 1
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "seat__body__period")
-
-    def refused_delete_message(self, appointment):
-        return ended_appointment_message(appointment)
-
-
-def ended_appointment_message(appointment):
-    if appointment.has_ended:
-        return gettext(
-            "Uppdraget %(appointment)s har avslutats och är historik: rätta det i stället "
-            "för att ta bort det."
-        ) % {"appointment": appointment}
-    return gettext("Du får inte ta bort %(row)s.") % {"row": appointment}
-
-
 @admin.register(Seat)
 class SeatAdmin(PrefetchingChangeListMixin, RegistryAdmin):
     form = SeatForm
@@ -989,7 +957,6 @@ class SeatAdmin(PrefetchingChangeListMixin, RegistryAdmin):
         "office_label",
     )
     autocomplete_fields = ("body", "organisation")
-    inlines = (SeatAppointmentInline,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).labelled()

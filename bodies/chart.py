@@ -5,7 +5,7 @@ boxes with their wrapped text, the reporting lines between them and the dashed
 support lines. Text is measured with the Noto Sans font shipped in ``static/fonts/``,
 which both drawings use, so the boxes fit their text.
 
-- The PDF report (``bodies/pdf.py``, ``templates/pdf/includes/chart_page.html``)
+- The PDF report (``samverkan/pdf.py``, ``templates/pdf/includes/chart_page.html``)
   draws ``chart_pages()``: landscape pages, absolutely placed HTML boxes over an SVG
   of lines; a period too large for one readable page gets an overview cut at the
   deepest level that fits, then one page per branch that was cut.

@@ -2,7 +2,7 @@
 
 A large file (thousands of bodies) takes longer to write than a web server waits for a
 request, so the upload only stores the file here and queues ``run_structure_import``
-(bodies/admin_import.py); the secretary follows the job's state and reads its report
+(samverkan/admin_import.py); the secretary follows the job's state and reads its report
 on the job's page and on the mandate period list.
 """
 

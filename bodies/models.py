@@ -1,8 +1,5 @@
 """The structure: organisations, mandate periods, bodies and their seats."""
 
-from collections import Counter
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
@@ -14,10 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
+from bodies.composition import Completeness, SeatState, check_composition
 from bodies.history import ChangeSet, RegistryHistory, change_set
 from bodies.rights import open_periods_q
+from bodies.roster import RosterCell, forest, roster
 
-__all__ = ["ChangeSet"]  # defined in bodies.history, a model of this app
+# ChangeSet is defined in bodies.history, a model of this app; RosterCell, a read-model
+# of bodies/roster.py, stays importable from here for the views.
+__all__ = ["ChangeSet", "RosterCell"]
 
 
 class CountyPart(models.Model):
@@ -479,44 +480,7 @@ class Body(MPTTModel):
         Uses ``seats``, ``rules`` and ``member_organisations`` as prefetched by the
         caller, so a page showing many bodies stays at a fixed number of queries.
         """
-        on = on or timezone.localdate()
-        seats = list(self.seats.all())
-        rules = list(self.rules.all())
-        members = list(self.member_organisations.all())
-        report = CompositionReport(seats=seats)
-        counted = [seat for seat in seats if seat.counts_as_member]
-        states = {seat.pk: seat.state_on(on) for seat in seats}
-        for seat in counted:
-            if states[seat.pk] == SeatState.VACANT:
-                report.vacant.append(seat)
-            elif states[seat.pk] == SeatState.UNKNOWN:
-                report.unknown.append(seat)
-        report.completeness = Completeness.of(states.values())
-        ordinary = Counter(s.organisation_id for s in counted if s.role == Seat.Role.ORDINARY)
-        substitute = Counter(s.organisation_id for s in counted if s.role == Seat.Role.SUBSTITUTE)
-        specific = {rule.organisation_id: rule for rule in rules if rule.organisation_id}
-        general = next((rule for rule in rules if not rule.organisation_id), None)
-        organisations = {org.pk: org for org in members}
-        for seat in seats:
-            organisations.setdefault(seat.organisation_id, seat.organisation)
-        for rule in specific.values():
-            organisations.setdefault(rule.organisation_id, rule.organisation)
-        for org_id, org in sorted(organisations.items(), key=lambda item: item[1].name):
-            rule = specific.get(org_id) or (general if org in members else None)
-            if rule is None:
-                continue
-            if ordinary[org_id] < rule.ordinary or substitute[org_id] < rule.substitutes:
-                report.missing.append(
-                    MissingSeats(
-                        organisation=org,
-                        ordinary=max(rule.ordinary - ordinary[org_id], 0),
-                        substitutes=max(rule.substitutes - substitute[org_id], 0),
-                    )
-                )
-        report.ordinary_count = sum(ordinary.values())
-        if self.min_members and report.ordinary_count < self.min_members:
-            report.too_few_members = self.min_members - report.ordinary_count
-        return report
+        return check_composition(self, on or timezone.localdate())
 
     @classmethod
     def forest(cls, bodies):
@@ -525,14 +489,7 @@ class Body(MPTTModel):
         Each node also knows its path (the bodies it reports to, top first), read from
         the same list, so a filtered chart can say where a body sits.
         """
-        nodes = {}
-        roots = []
-        for body in bodies:
-            parent = nodes.get(body.parent_id)
-            node = ChartNode(body=body, path=[*parent.path, parent.body] if parent else [])
-            nodes[body.pk] = node
-            (parent.children if parent else roots).append(node)
-        return roots
+        return forest(bodies)
 
     def roster(self, on):
         """Who holds the body's seats on the date, grouped by organisation.
@@ -541,27 +498,7 @@ class Body(MPTTModel):
         substitute backing no seat gets a row of its own. Reads prefetched ``seats``
         (``Seat.objects.with_appointments()``).
         """
-        seats = list(self.seats.all())
-        backing = {}
-        for seat in seats:
-            if seat.backs_id:
-                backing.setdefault(seat.backs_id, []).append(seat)
-        ordinary_ids = {seat.pk for seat in seats if seat.role == Seat.Role.ORDINARY}
-        groups = {}
-        for seat in seats:
-            group = groups.get(seat.organisation_id)
-            if group is None:
-                group = groups[seat.organisation_id] = RosterGroup(seat.organisation)
-            if seat.role == Seat.Role.ORDINARY:
-                group.rows.append(
-                    RosterRow(
-                        ordinary=RosterCell(seat, on),
-                        substitutes=[RosterCell(sub, on) for sub in backing.get(seat.pk, [])],
-                    )
-                )
-            elif seat.backs_id not in ordinary_ids:
-                group.rows.append(RosterRow(ordinary=None, substitutes=[RosterCell(seat, on)]))
-        return list(groups.values())
+        return roster(self, on)
 
     def former_appointments(self, on):
         """Public appointments to the body's seats that ended before the date, latest first."""
@@ -572,61 +509,6 @@ class Body(MPTTModel):
             if appointment.end and appointment.end < on
         ]
         return sorted(former, key=lambda a: (a.end, a.start), reverse=True)
-
-
-@dataclass
-class MissingSeats:
-    organisation: Organisation
-    ordinary: int
-    substitutes: int
-
-
-@dataclass
-class CompositionReport:
-    """What the composition check found: vacant seats and organisations missing seats."""
-
-    seats: list
-    vacant: list = field(default_factory=list)
-    # Seats nobody is registered in and nobody reported vacant: "uppgift saknas".
-    unknown: list = field(default_factory=list)
-    missing: list = field(default_factory=list)
-    ordinary_count: int = 0
-    too_few_members: int = 0
-    completeness: "Completeness | None" = None
-
-    @property
-    def is_complete(self):
-        return not (self.vacant or self.unknown or self.missing or self.too_few_members)
-
-
-@dataclass
-class Completeness:
-    """How much of a roster is registered: "31 av 33 platser registrerade".
-
-    A seat counts as registered when the registry knows its state: someone (or an
-    office) holds it, or it is known to be vacant.
-    """
-
-    total: int = 0
-    registered: int = 0
-    vacant: int = 0
-
-    @classmethod
-    def of(cls, states):
-        states = list(states)
-        return cls(
-            total=len(states),
-            registered=sum(state != SeatState.UNKNOWN for state in states),
-            vacant=sum(state == SeatState.VACANT for state in states),
-        )
-
-    @property
-    def unknown(self):
-        return self.total - self.registered
-
-    @property
-    def is_complete(self):
-        return self.registered == self.total
 
 
 class Membership(models.Model):
@@ -726,17 +608,25 @@ def _seat_number(prefix=""):
     )
 
 
+def appointment_model():
+    """``members.Appointment``, found through the reverse relation ``Seat.appointments``.
+
+    members builds on bodies, never the other way (tests/test_app_graph.py): a seat
+    reads who holds it through the relation members declares, without importing it.
+    """
+    return Seat._meta.get_field("appointments").related_model
+
+
 def _seat_holder(prefix="", on=None):
     """The name of whoever holds the seat on the day (today, kept within its period)."""
-    from members.models import Appointment
-
     period = f"{prefix}body__period__"
     day = Least(
         Greatest(Value(on or timezone.localdate()), OuterRef(f"{period}start")),
         OuterRef(f"{period}end"),
     )
     holding = (
-        Appointment.objects.filter(seat=OuterRef(f"{prefix}pk"), start__lte=day)
+        appointment_model()
+        .objects.filter(seat=OuterRef(f"{prefix}pk"), start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))
         .order_by("-start")
         .annotate(name=Concat("person__first_name", Value(" "), "person__last_name"))
@@ -767,8 +657,6 @@ class SeatQuerySet(models.QuerySet):
 
         Each word must match one of them: "rsr nora ersättare" or "2023 rymoén".
         """
-        from members.models import Appointment
-
         queryset = self
         for word in text.split():
             query = (
@@ -786,10 +674,14 @@ class SeatQuerySet(models.QuerySet):
             ]
             if roles:
                 query |= Q(role__in=roles)
-            holders = Appointment.objects.filter(
-                Q(casefree_contains("person__first_name", word))
-                | Q(casefree_contains("person__last_name", word))
-            ).values("seat_id")
+            holders = (
+                appointment_model()
+                .objects.filter(
+                    Q(casefree_contains("person__first_name", word))
+                    | Q(casefree_contains("person__last_name", word))
+                )
+                .values("seat_id")
+            )
             query |= Q(pk__in=holders)
             queryset = queryset.filter(query)
         return queryset
@@ -802,7 +694,7 @@ class SeatQuerySet(models.QuerySet):
         day, or an office holds it), vacant (reported vacant by the day, or an
         appointment ended before it and nobody took over) or not known.
         """
-        from members.models import Appointment
+        appointments = appointment_model().objects
 
         def day(ref):
             if on is not None:
@@ -812,7 +704,7 @@ class SeatQuerySet(models.QuerySet):
                 ref("body__period__end"),
             )
 
-        appointments = Appointment.objects.filter(seat=OuterRef("pk"))
+        appointments = appointments.filter(seat=OuterRef("pk"))
         holding = appointments.filter(
             Q(end__isnull=True) | Q(end__gte=day(OuterRef)), start__lte=day(OuterRef)
         )
@@ -844,18 +736,17 @@ class SeatQuerySet(models.QuerySet):
 
     def with_appointments(self):
         """Seats with their holders, ready for a roster, in a fixed number of queries."""
-        from members.models import Appointment
-
+        appointments = appointment_model().objects
         # Unpublished holders are fetched apart, with dates only, so that a seat they
         # hold is not reported vacant while their names never reach a template.
         return self.select_related("organisation", "backs").prefetch_related(
             models.Prefetch(
                 "appointments",
-                queryset=Appointment.objects.public().select_related("person__party"),
+                queryset=appointments.public().select_related("person__party"),
             ),
             models.Prefetch(
                 "appointments",
-                queryset=Appointment.objects.unpublished().only("seat_id", "start", "end"),
+                queryset=appointments.unpublished().only("seat_id", "start", "end"),
                 to_attr="unpublished_appointments",
             ),
         )
@@ -973,15 +864,9 @@ class Seat(models.Model):
             return self.label_holder or ""
         if not self.pk:
             return ""
-        from members.models import Appointment
-
         day = on or self.body.period.default_day()
         appointment = (
-            Appointment.objects.filter(seat=self)
-            .current(on=day)
-            .select_related("person")
-            .order_by("-start")
-            .first()
+            self.appointments.current(on=day).select_related("person").order_by("-start").first()
         )
         return appointment.person.full_name if appointment else ""
 
@@ -1048,9 +933,7 @@ class Seat(models.Model):
     def _unpublished(self):
         hidden = getattr(self, "unpublished_appointments", None)
         if hidden is None:
-            from members.models import Appointment
-
-            hidden = Appointment.objects.unpublished().filter(seat=self)
+            hidden = self.appointments.unpublished()
         return hidden
 
     def is_filled_on(self, day):
@@ -1119,55 +1002,6 @@ def casefree_contains(field_name, text):
     for variant in sorted(variants):
         query |= Q(**{f"{field_name}__icontains": variant})
     return query
-
-
-@dataclass
-class ChartNode:
-    """A body in a chart of its period, with its children and the bodies above it."""
-
-    body: Body
-    path: list
-    children: list = field(default_factory=list)
-
-
-class SeatState(models.TextChoices):
-    """What the registry knows about a seat on a day."""
-
-    FILLED = "filled", _("tillsatt")
-    VACANT = "vacant", _("vakant")
-    UNKNOWN = "unknown", _("uppgift saknas")
-
-
-class RosterCell:
-    """One seat on a date: the people holding it, or its office label, or vacant, or
-    nothing known ("uppgift saknas")."""
-
-    def __init__(self, seat, on):
-        self.seat = seat
-        self.holders = seat.holders_on(on)
-        self.state = seat.state_on(on)
-        self.is_vacant = self.state == SeatState.VACANT
-        self.is_unknown = self.state == SeatState.UNKNOWN
-        reported = seat.vacant_since
-        self.vacant_since = reported if self.is_vacant and reported and reported <= on else None
-        # Held, but by someone who is not published: say so, without a name.
-        self.is_held_unpublished = not self.holders and seat.held_unpublished_on(on)
-
-
-@dataclass
-class RosterRow:
-    """An ordinary seat beside the substitute seats that back it."""
-
-    ordinary: RosterCell | None
-    substitutes: list
-
-
-@dataclass
-class RosterGroup:
-    """The seats of one organisation in a body."""
-
-    organisation: Organisation
-    rows: list = field(default_factory=list)
 
 
 class ChangeStamp(models.Model):

@@ -7,7 +7,14 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from bodies.history import ChangeSet, change_set
-from bodies.models import Body, CompositionRule, MandatePeriod, Membership, Seat
+from bodies.models import (
+    Body,
+    CompositionRule,
+    MandatePeriod,
+    Membership,
+    Seat,
+    appointment_model,
+)
 
 
 def next_period_dates(period):
@@ -73,8 +80,6 @@ def lock_periods():
 
 
 def _carry_forward(period, name, slug, start, end, with_appointments):
-    from members.models import Appointment
-
     default_start, default_end = next_period_dates(period)
     new_period = MandatePeriod(
         name=name,
@@ -124,6 +129,7 @@ def _carry_forward(period, name, slug, start, end, with_appointments):
                 seats[seat.pk].backs = seats[seat.backs_id]
                 _save(seats[seat.pk])
     if with_appointments:
+        Appointment = appointment_model()  # members builds on bodies: see appointment_model
         running = Appointment.objects.filter(seat__body__period=period).current(on=period.end)
         for appointment in running:
             _save(

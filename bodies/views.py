@@ -1,4 +1,4 @@
-"""Public structure pages: start, periods, bodies, county parts, search.
+"""Public structure pages: start, periods, bodies, county parts.
 
 Every page reads a fixed number of queries whatever the size of the data: the
 joins and prefetches live in the QuerySet methods, the nesting of a chart is
@@ -25,8 +25,6 @@ from bodies.models import (
 )
 from bodies.my_choice import ChoiceForm, remembered
 from bodies.representation import by_period
-from samverkan.search import LIMIT
-from samverkan.search import search as search_registry
 
 
 def start(request):
@@ -226,22 +224,6 @@ def county_part(request, slug):
             ],
         },
     )
-
-
-def search(request):
-    """People, bodies, organisations, agenda items and decisions that match the text
-    asked for, grouped by kind, best first (samverkan/search.py)."""
-    raw = request.GET.get("q", "")
-    current = MandatePeriod.objects.current() if raw.strip() else None
-    results = search_registry(raw, current)
-    context = {
-        "q": results.q,
-        "limit": LIMIT,
-        "results": results,
-        "current": current,
-        "breadcrumbs": [(reverse("bodies:start"), gettext("Start"))],
-    }
-    return render(request, "bodies/search.html", context)
 
 
 def accessibility(request):

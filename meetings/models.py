@@ -1,8 +1,6 @@
 """Meetings of the bodies: agenda, decisions, attendance, minutes and reporting duties."""
 
-import datetime
 import uuid
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,12 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bodies.history import RegistryHistory
 from bodies.models import Body, Organisation, Seat
-from meetings import documents
+from meetings.documents import validate_pdf
 from meetings.privacy import ScreenedQuerySet, ScreenedText, UnpublishedNames
 from members.models import Appointment, Person
-
-# An upload larger than this is refused: signed minutes are a few megabytes.
-MAX_DOCUMENT_SIZE = 20 * 1024 * 1024
 
 
 def local_day(moment):
@@ -45,61 +40,6 @@ def when_text(start, end=None):
                 "time": end.strftime("%H.%M"),
             }
     return text
-
-
-def validate_pdf(file):
-    """Refuse anything that is not a PDF by its content, and anything too large.
-
-    The file name is not trusted: a renamed HTML page ends in ``.pdf`` too. Only
-    files not yet stored are read; a stored file was checked when it came in.
-    """
-    if getattr(file, "_committed", False):
-        return
-    if file.size is not None and file.size > MAX_DOCUMENT_SIZE:
-        raise ValidationError(
-            gettext("Filen är för stor (%(size)s). Största tillåtna storlek är %(max)s.")
-            % {
-                "size": formats.number_format(file.size / 1024 / 1024, 1) + " MB",
-                "max": f"{MAX_DOCUMENT_SIZE // 1024 // 1024} MB",
-            },
-            code="too_large",
-        )
-    name = (getattr(file, "name", "") or "").lower()
-    file.seek(0)
-    head = file.read(5)
-    file.seek(0)
-    if not name.endswith(".pdf") or head != b"%PDF-":
-        raise ValidationError(
-            gettext(
-                "Filen är inte en PDF-fil. Spara dokumentet som PDF och ladda upp det igen "
-                "(filnamnet räcker inte: innehållet kontrolleras)."
-            ),
-            code="not_pdf",
-        )
-    problem = documents.pdf_problem(file)
-    if problem:
-        raise ValidationError(PDF_PROBLEMS[problem], code=f"pdf_{problem}")
-
-
-PDF_PROBLEMS = {
-    documents.Problem.UNREADABLE: _(
-        "Filen går inte att läsa som PDF: den är skadad eller bara märkt som PDF. Spara "
-        "dokumentet som PDF på nytt och ladda upp det igen."
-    ),
-    documents.Problem.SCRIPT: _(
-        "PDF-filen innehåller JavaScript eller åtgärder som körs när den öppnas, och sådana "
-        "filer publiceras inte. Skriv ut dokumentet till en ny PDF (Skriv ut → Spara som PDF) "
-        "och ladda upp den."
-    ),
-    documents.Problem.EMBEDDED: _(
-        "PDF-filen innehåller inbäddade filer. Ladda upp varje bilaga för sig och spara "
-        "dokumentet som en PDF utan inbäddade filer."
-    ),
-    documents.Problem.TOO_COMPLEX: _(
-        "PDF-filen är för sammansatt för att kunna kontrolleras. Spara den på nytt som PDF "
-        "och ladda upp den igen."
-    ),
-}
 
 
 def minutes_path(instance, filename):
@@ -444,88 +384,10 @@ class Meeting(ScreenedText):
         ]
 
     def warnings(self):
-        """Contradictions in the record, in Swedish, for the secretary (never blocks saving).
+        """Contradictions in the record, for the secretary (meetings/record_check.py)."""
+        from meetings.record_check import record_warnings  # that module reads this one
 
-        The record is kept as written – real minutes are messy – but these are shown
-        on the meeting in the admin and make it appear among meetings needing attention.
-        """
-        messages = []
-        if not self.pk:
-            return messages
-        attendances = list(self.attendances.select_related("person", "replaces"))
-        by_person = {a.person_id: a for a in attendances}
-        absent = Attendance.Status.ABSENT
-
-        def is_absent(person_id):
-            return person_id in by_person and by_person[person_id].status == absent
-
-        if self.chair_id and is_absent(self.chair_id):
-            messages.append(
-                gettext("Ordföranden %(name)s är antecknad som frånvarande.")
-                % {"name": by_person[self.chair_id].person.full_name}
-            )
-        if self.chair_id and attendances and self.chair_id not in by_person:
-            messages.append(
-                gettext("Ordföranden %(name)s finns inte med på närvarolistan.")
-                % {"name": self.chair.full_name}
-            )
-        if self.secretary_id and is_absent(self.secretary_id):
-            messages.append(
-                gettext("Sekreteraren %(name)s är antecknad som frånvarande.")
-                % {"name": by_person[self.secretary_id].person.full_name}
-            )
-        for adjuster in self.adjusters.all():
-            if is_absent(adjuster.pk):
-                if self.minutes_approved_on:
-                    text = gettext(
-                        "Justeraren %(name)s är antecknad som frånvarande men har justerat "
-                        "protokollet (%(day)s)."
-                    )
-                else:
-                    text = gettext("Justeraren %(name)s är antecknad som frånvarande.")
-                messages.append(
-                    text
-                    % {
-                        "name": adjuster.full_name,
-                        "day": formats.date_format(self.minutes_approved_on or self.day, "j F Y"),
-                    }
-                )
-        for attendance in attendances:
-            if attendance.status != Attendance.Status.SERVING or not attendance.replaces_id:
-                continue
-            replaced = by_person.get(attendance.replaces_id)
-            if replaced and replaced.status == Attendance.Status.PRESENT:
-                messages.append(
-                    gettext(
-                        "%(substitute)s tjänstgör som ersättare för %(member)s, "
-                        "som är antecknad som närvarande."
-                    )
-                    % {
-                        "substitute": attendance.person.full_name,
-                        "member": attendance.replaces.full_name,
-                    }
-                )
-        seated = set(
-            Appointment.objects.current(on=self.day)
-            .filter(seat__body_id=self.body_id)
-            .values_list("person_id", flat=True)
-        )
-        for attendance in attendances:
-            if attendance.role != Attendance.Role.OTHER and attendance.person_id not in seated:
-                messages.append(
-                    gettext(
-                        "%(name)s är antecknad som %(role)s men har ingen plats i organet "
-                        "den %(day)s."
-                    )
-                    % {
-                        "name": attendance.person.full_name,
-                        "role": attendance.get_role_display(),
-                        "day": formats.date_format(self.day, "j F Y"),
-                    }
-                )
-        if self.status == self.Status.PLANNED and self.end < timezone.now():
-            messages.append(gettext("Mötet har passerat men står fortfarande som planerat."))
-        return messages
+        return record_warnings(self)
 
 
 class Adjuster(models.Model):
@@ -953,15 +815,9 @@ class ReportingDuty(models.Model):
         last_day = local_day(last) if last else None
         months = 12 // self.times_per_year
         due = add_months(last_day or self.body.period.start, months)
+        from meetings.compliance import DutyStatus  # that module reads this one
+
         return DutyStatus(duty=self, last_reported=last_day, due=due, overdue=due < today)
-
-
-@dataclass
-class DutyStatus:
-    duty: ReportingDuty
-    last_reported: datetime.date | None
-    due: datetime.date
-    overdue: bool
 
 
 def add_months(day, months):
@@ -974,105 +830,3 @@ def add_months(day, months):
         except ValueError:
             continue
     raise ValueError(day)
-
-
-@dataclass
-class YearStatus:
-    """How many meetings a body held (or has planned) in one year, against its minimum.
-
-    Only held meetings and planned meetings still to come count. A planned meeting
-    whose end has passed was never registered as held: it is ``overdue``, shown
-    but not counted, so a past year of planned-but-unrecorded meetings fails.
-    """
-
-    year: int
-    held: int
-    planned: int
-    minimum: int | None
-    is_past: bool
-    overdue: int = 0
-
-    @property
-    def total(self):
-        return self.held + self.planned
-
-    @property
-    def ok(self):
-        return self.minimum is None or self.total >= self.minimum
-
-
-@dataclass
-class BodyMeetings:
-    """What a body page shows about meetings; built by ``body_meetings()``."""
-
-    body: Body
-    upcoming: list
-    past: list
-    past_count: int
-    years: list = field(default_factory=list)
-    duties: list = field(default_factory=list)
-
-    @property
-    def frequency_ok(self):
-        return all(year.ok for year in self.years)
-
-    @property
-    def duties_ok(self):
-        return not any(status.overdue for status in self.duties)
-
-
-def body_meetings(body, today=None, upcoming_limit=5, past_limit=10):
-    """A body's upcoming and past meetings, meeting frequency per year and reporting duties.
-
-    Four queries whatever the number of meetings, for the body page.
-    """
-    today = today or timezone.localdate()
-    now = timezone.now()
-    meetings = Meeting.objects.filter(body=body)
-    upcoming = list(meetings.upcoming(now)[:upcoming_limit])
-    past_qs = meetings.past(now)
-    past = list(past_qs.annotate(total=models.Window(Count("pk")))[:past_limit])
-    past_count = past[0].total if past else 0
-    counts = {}
-    for row in (
-        meetings.exclude(status=Meeting.Status.CANCELLED)
-        .annotate(
-            year=ExtractYear("start"),
-            ended=models.ExpressionWrapper(Q(end__lt=now), output_field=models.BooleanField()),
-        )
-        .values("year", "status", "ended")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        status = row["status"]
-        if status == Meeting.Status.PLANNED and row["ended"]:
-            status = "overdue"
-        by_status = counts.setdefault(row["year"], {})
-        by_status[status] = by_status.get(status, 0) + row["n"]
-    period = body.period
-    last_year = min(period.end.year, max(today.year, period.start.year))
-    years = []
-    for year in range(period.start.year, last_year + 1):
-        by_status = counts.get(year, {})
-        years.append(
-            YearStatus(
-                year=year,
-                held=by_status.get(Meeting.Status.HELD, 0),
-                planned=by_status.get(Meeting.Status.PLANNED, 0),
-                overdue=by_status.get("overdue", 0),
-                minimum=body.min_meetings_per_year,
-                is_past=year < today.year,
-            )
-        )
-    years.reverse()
-    duties = [
-        duty.status(today) for duty in ReportingDuty.objects.filter(body=body).with_last_report()
-    ]
-    return BodyMeetings(
-        body=body,
-        upcoming=upcoming,
-        past=past,
-        past_count=past_count,
-        years=years,
-        duties=duties,
-    )

@@ -4,13 +4,59 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bodies.admin import BodyListFilter, PeriodListFilter, ended_appointment_message
+from bodies import admin as bodies_admin
+from bodies.admin import BodyListFilter, PeriodListFilter
 from bodies.admin_rights import RegistryAdmin, RegistryInline, RightsMixin
+from bodies.models import Body, Seat
 from bodies.rights import forget_roles, open_periods_q
+from members.admin_roster import RosterAdminMixin
 from members.forms import AppointmentInlineFormSet
 from members.models import Appointment, Party, Person, UserRoles
+
+
+class SeatAppointmentInline(RegistryInline, admin.TabularInline):
+    model = Appointment
+    formset = AppointmentInlineFormSet
+    fields = ("person", "start", "end", "appointed_by", "note")
+    autocomplete_fields = ("person",)
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "seat__body__period")
+
+    def refused_delete_message(self, appointment):
+        return ended_appointment_message(appointment)
+
+
+def ended_appointment_message(appointment):
+    if appointment.has_ended:
+        return gettext(
+            "Uppdraget %(appointment)s har avslutats och är historik: rätta det i stället "
+            "för att ta bort det."
+        ) % {"appointment": appointment}
+    return gettext("Du får inte ta bort %(row)s.") % {"row": appointment}
+
+
+# bodies/admin.py registers the body and seat admins without appointments (bodies may
+# not import members: tests/test_app_graph.py). Here, where both apps are known, they
+# are registered again with what needs appointments: the roster screen of a body and
+# the appointments inline of a seat. members/admin.py imports bodies.admin above, so
+# the first registration has happened.
+admin.site.unregister(Body)
+admin.site.unregister(Seat)
+
+
+@admin.register(Body)
+class BodyAdmin(RosterAdminMixin, bodies_admin.BodyAdmin):
+    pass
+
+
+@admin.register(Seat)
+class SeatAdmin(bodies_admin.SeatAdmin):
+    inlines = (SeatAppointmentInline,)
 
 
 class AppointmentPeriodListFilter(PeriodListFilter):

@@ -1,6 +1,6 @@
 """Filling a body's seats: appoint, replace and add a substitute, each one change set.
 
-The roster screen of the admin (``bodies/admin_roster.py``) calls these; each write
+The roster screen of the admin (``members/admin_roster.py``) calls these; each write
 is validated as the admin's forms validate it (``full_clean``) and runs in one
 transaction, so a refused step leaves nothing half done.
 """

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class SamverkanConfig(AppConfig):
-    """The project package as an app: it has no models, only cross-app commands."""
+    """The project package as an app: no models, only what reads every app (commands, PDFs)."""
 
     default = True
     name = "samverkan"
@@ -11,6 +13,21 @@ class SamverkanConfig(AppConfig):
 
     def ready(self):
         name_third_party_apps()
+        # A change to the registry queues fresh PDFs (samverkan/pdf_queue.py); connected
+        # here because the PDFs read every app, not in bodies, which may not import them.
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(_registry_changed, dispatch_uid=f"registry_changed_{signal}")
+
+
+def _registry_changed(sender, **kwargs):
+    # Migrations write through historical models (module "__fake__"): the task tables
+    # may not exist yet, and nobody has asked for a PDF of a half-migrated database.
+    if sender.__module__ == "__fake__":
+        return
+    if sender._meta.app_label in settings.CHANGE_STAMP_APPS:
+        from samverkan.pdf_queue import prerender_after_commit
+
+        prerender_after_commit()
 
 
 def name_third_party_apps():

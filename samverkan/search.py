@@ -43,9 +43,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Concat
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
-from bodies.models import Body, Organisation
+from bodies.models import Body, MandatePeriod, Organisation
 from bodies.search_text import (
     COMPOUND_PART,
     MARK_START,
@@ -329,3 +332,20 @@ class _Postgres:
             if text:
                 return mark_safe(text)
         return ""
+
+
+# /sok/?q= (named bodies:search: samverkan/cross_app_urls.py)
+def search_page(request):
+    """People, bodies, organisations, agenda items and decisions that match the text
+    asked for, grouped by kind, best first."""
+    raw = request.GET.get("q", "")
+    current = MandatePeriod.objects.current() if raw.strip() else None
+    results = search(raw, current)
+    context = {
+        "q": results.q,
+        "limit": LIMIT,
+        "results": results,
+        "current": current,
+        "breadcrumbs": [(reverse("bodies:start"), gettext("Start"))],
+    }
+    return render(request, "bodies/search.html", context)

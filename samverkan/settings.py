@@ -195,7 +195,7 @@ TASKS = {
 IMPORT_FILE_MAX_BYTES = env_int("IMPORT_FILE_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_FILE_MAX_DEPTH = env_int("IMPORT_FILE_MAX_DEPTH", 20)
 
-# PDFs (bodies/pdf_queue.py): rendered by the worker; a download waits this long for a
+# PDFs (samverkan/pdf_queue.py): rendered by the worker; a download waits this long for a
 # PDF that is not ready before it asks the visitor to come back; after each change the
 # current period's report and rosters are rendered ahead.
 PDF_WAIT_SECONDS = env_int("PDF_WAIT_SECONDS", 5)

@@ -5,7 +5,8 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from samverkan import opendata, signin
+from bodies import urls as bodies_urls
+from samverkan import cross_app_urls, opendata, signin
 
 
 def favicon(request):
@@ -32,7 +33,9 @@ urlpatterns += i18n_patterns(
     path("oppna-data/dcat.jsonld", opendata.dcat, name="opendata_dcat"),
     path("oppna-data/<slug:slug>.zip", opendata.period_zip, name="opendata_zip"),
     path("", include("members.urls")),
-    path("", include("bodies.urls")),
+    # The search and the downloads read members and meetings, so they live in samverkan/
+    # (bodies may not import them) but keep their names: {% url 'bodies:search' %}.
+    path("", include((bodies_urls.urlpatterns + cross_app_urls.urlpatterns, "bodies"))),
     path("", include("meetings.urls")),
     prefix_default_language=False,
 )

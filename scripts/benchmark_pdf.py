@@ -47,7 +47,7 @@ def setup_django(database):
 def time_report(period, runs):
     from django.core.cache import cache
 
-    from bodies import pdf
+    from samverkan import pdf
 
     started = time.perf_counter()
     content = pdf.structure_report(period)
@@ -165,7 +165,7 @@ NOTES = [
     "  collector resumes 6 %; our chart placement under 2 % since it tries only the",
     "  arrangements that can give a different chart.",
     "- Python's cyclic garbage collector is paused while WeasyPrint renders",
-    "  (bodies/pdf.py): WeasyPrint allocates millions of objects that live until the",
+    "  (samverkan/pdf.py): WeasyPrint allocates millions of objects that live until the",
     "  PDF is written, and the collector walked them again and again: with it running,",
     "  the same 10× report took 8.5 s instead of 6.4 s, Örebro 1.08 s instead of",
     "  0.87 s (one process, 2026-11-30). When it resumes, the collector goes once",
@@ -177,7 +177,7 @@ NOTES = [
     "- Tried without gain: the facts of a body as a definition list instead of a table,",
     "  one row group per roster, rows allowed to break across pages. The cost follows",
     "  the amount of text laid out, not the kind of box it is in.",
-    "- A rendered PDF is cached under the hash of its HTML (bodies/pdf.py): a second",
+    "- A rendered PDF is cached under the hash of its HTML (samverkan/pdf.py): a second",
     "  download of an unchanged report costs only the database reads, the chart",
     "  placement and the template (last column). The first download after a change",
     "  still pays the full rendering; rendering in a background job after each change",

@@ -10,9 +10,10 @@ import random
 
 import pytest
 
-from bodies import chart, pdf
+from bodies import chart
 from bodies.chart import MIN_SCALE, chart_pages, text_width, wrap
 from bodies.models import Body
+from samverkan import pdf
 
 PAGE = (750, 430)  # the chart area of a landscape A4 page, in points
 

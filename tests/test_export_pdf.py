@@ -23,9 +23,9 @@ from django.core.management import call_command
 from django.db import transaction
 from pypdf import PdfReader
 
-from bodies import pdf
 from bodies.models import MandatePeriod
 from members.models import Appointment, Person
+from samverkan import pdf
 from tests.pages import freeze_today
 
 # The Örebro report of 2019–2022: cover, contents, chart, the 18 bodies, parties.
@@ -362,7 +362,7 @@ from unittest import mock
 import django
 
 django.setup()
-from bodies import pdf
+from samverkan import pdf
 
 with mock.patch.object(pdf, "render_to_string", return_value="<p>Rådet</p>"):
     if sys.argv[1] == "cached-only":

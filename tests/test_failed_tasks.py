@@ -14,7 +14,7 @@ def task(status, days_ago):
     return DBTaskResult.objects.create(
         status=status,
         finished_at=finished,
-        task_path="bodies.pdf_queue.render_pdf",
+        task_path="samverkan.pdf_queue.render_pdf",
         args_kwargs={"args": [], "kwargs": {}},
         queue_name="default",
         backend_name="default",

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from bodies import pdf
 from meetings.models import AgendaItem, Attachment, Meeting
 from meetings.privacy import PLACEHOLDER, UnpublishedNames
+from samverkan import pdf
 from tests.pages import STAMP_QUERIES, freeze_today, management
 
 pytestmark = pytest.mark.django_db

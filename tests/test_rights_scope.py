@@ -144,14 +144,14 @@ def test_a_nora_editor_reaches_nothing_outside_noras_people_and_open_seats(clien
     )
 
     # The roster screen of a body where Nora holds seats in an open period is the
-    # editor's by design (bodies/admin_roster.py): they fill Nora's seats there.
+    # editor's by design (members/admin_roster.py): they fill Nora's seats there.
     nora_bodies = set(
         Seat.objects.filter(organisation=nora, body__period__slug="2023-2026").values_list(
             "body_id", flat=True
         )
     )
     rosters = {f"GET /admin/bodies/body/{pk}/ledamoter/ → 200" for pk in nora_bodies}
-    # So are the nominations of those bodies (bodies/admin_nominations.py): Nora's
+    # So are the nominations of those bodies (samverkan/admin_nominations.py): Nora's
     # forms out, Nora's forms back in (a preview; nothing is written).
     rosters |= {
         f"{method} /admin/bodies/body/{pk}/nomineringar/{page} → 200"

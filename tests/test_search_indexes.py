@@ -3,9 +3,9 @@ built on (samverkan/search_index.py, migration samverkan/0002): the planner can 
 each kind of result from the indexes instead of computing every row's text vector.
 
 With a handful of rows a sequential scan is cheaper, so the plans are asked for with
-``enable_seqscan`` and ``enable_indexscan`` off: what matters here is that the indexes *can* serve the query (an
-expression that differs by one cast would never use them); docs/benchmarks.md has the
-plans and timings on a registry 100 × Örebro's.
+``enable_seqscan`` and ``enable_indexscan`` off: what matters here is that the indexes
+*can* serve the query (an expression that differs by one cast would never use them);
+docs/benchmarks.md has the plans and timings on a registry 100 × Örebro's.
 """
 
 import pytest

@@ -76,8 +76,8 @@ def test_someone_without_the_rights_cannot_import(client, django_user_model):
 
 def test_the_upload_returns_at_once_and_the_worker_imports_later(admin_client, settings):
     """With a real queue the request only stores the file; the job page shows its state."""
-    from bodies.admin_import import run_structure_import
     from bodies.import_job import ImportJob
+    from samverkan.admin_import import run_structure_import
 
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     response = upload(admin_client, small(), dry_run=False)

@@ -97,7 +97,7 @@ def test_a_pdf_is_rendered_once_by_one_worker_and_served_by_both_servers(deploym
     assert pdf_a.startswith(b"%PDF-") and pdf_a == pdf_b
     renders = deployment.query(
         "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
-        "WHERE task_path = 'bodies.pdf_queue.render' AND args_kwargs::text LIKE '%%report%%'"
+        "WHERE task_path = 'samverkan.pdf_queue.render' AND args_kwargs::text LIKE '%%report%%'"
     )
     assert len(renders) == 1, renders
     [(status, worker_ids)] = renders

@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from meetings.models import Attendance, Meeting, body_meetings, when_text
+from meetings.compliance import body_meetings
+from meetings.models import Attendance, Meeting, when_text
 
 register = template.Library()
 

@@ -38,8 +38,11 @@ def _moment(value: Any) -> Any:
     except ValueError:
         message = "must be a date or a time like 2026-01-31 or 2026-01-31T08:00:00+01:00"
         raise PydanticCustomError("moment", message) from None
-    aware = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-    return min(max(aware, EARLIEST), LATEST).astimezone(datetime.UTC)  # any offset to UTC
+    return _utc(timezone.make_aware(moment) if timezone.is_naive(moment) else moment)
+
+
+def _utc(moment: datetime.datetime) -> datetime.datetime:
+    return min(max(moment, EARLIEST), LATEST).astimezone(datetime.UTC)  # any offset to UTC
 
 
 Text = Annotated[
@@ -59,8 +62,13 @@ def param(name: str, description: str) -> Any:
 
 
 def local_midnight(day: datetime.date) -> datetime.datetime:
-    midnight = datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone())
-    return min(max(midnight, EARLIEST), LATEST).astimezone(datetime.UTC)
+    return _utc(datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone()))
+
+
+def body_q(prefix: str, value: str | None) -> Q:
+    """The body of an id like 2023-2026/regionala-samverkansradet."""
+    period, _, slug = (value or "").partition("/")
+    return Q(**{f"{prefix}period__slug": period, f"{prefix}slug": slug})
 
 
 class Listed(FilterSchema):
@@ -84,8 +92,7 @@ class InBodies(Listed):
         return Q(**{f"{self.body_path}period__slug": slug})
 
     def filter_body(self, value: str | None) -> Q:
-        period, _, slug = (value or "").partition("/")
-        return Q(**{f"{self.body_path}period__slug": period, f"{self.body_path}slug": slug})
+        return body_q(self.body_path, value)
 
 
 class TakesPart(InBodies):
@@ -133,8 +140,7 @@ class BodyFilter(TakesPart):
     parent: Text = Field(None, description="The parent body's id.")
 
     def filter_parent(self, value: str | None) -> Q:
-        period, _, slug = (value or "").partition("/")
-        return Q(parent__period__slug=period, parent__slug=slug)
+        return body_q("parent__", value)
 
 
 class PostFilter(InBodies):

@@ -7,8 +7,7 @@ for a bad or unknown query parameter, 404 for what does not exist.
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -52,7 +51,7 @@ api = Api(
         "public fields of published people are served."
     ),
     openapi_url=None,  # served by the schema operation below, so that it is documented
-    docs_url=None,  # docs(): ninja's Swagger UI loads scripts from a CDN
+    docs_url=None,  # docs(): a page without scripts; ninja's Swagger UI is all script
     urls_namespace="api",
     renderer=Json(),
 )
@@ -78,17 +77,13 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def refuse_unknown_parameters(run: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
     """A misspelt filter (``?perod=``) is an error, not a silently unfiltered list."""
     operation: Operation = run.__self__  # type: ignore[attr-defined]
-    known = {
-        name
-        for model in operation.models
-        if model.__ninja_param_source__ == "query"
-        for name in model.__ninja_flatten_map__
-    }
+    sources = [model for model in operation.models if model.__ninja_param_source__ == "query"]
+    known = {name for model in sources for name in model.__ninja_flatten_map__}
+    allowed = ", ".join(sorted(known)) or "none"
 
     @functools.wraps(run)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if unknown := sorted(set(request.GET) - known):
-            allowed = ", ".join(sorted(known)) or "none"
             return error(
                 request, 400, f"Unknown query parameter '{unknown[0]}'. Allowed: {allowed}."
             )
@@ -105,37 +100,24 @@ Abbreviation = Annotated[str, Path(description="The abbreviation, e.g. S.", patt
 Id = Annotated[str, Path(description="The id.", pattern="^[0-9]{1,18}$")]
 
 
-def get_or_404(rows: QuerySet, what: str, **lookup: str) -> Model:
-    if obj := rows.filter(**lookup).first():
-        return obj
-    raise HttpError(404, f"No such {what}.")
-
-
 # --- what each kind reads, in a stable order -------------------------------------------
 
 
 def bodies_rows() -> QuerySet:
-    relations = ("parent__period", "supports__period", "predecessor__period")
-    rules = CompositionRule.objects.select_related("organisation")
+    rules = CompositionRule.objects.select_related("organisation").order_by(
+        "organisation__slug", "pk"
+    )
     return (
-        Body.objects.select_related("period", *relations, "lead_organisation", "county_part")
-        .prefetch_related(
-            "member_organisations",
-            Prefetch("rules", queryset=rules.order_by("organisation__slug", "pk")),
-        )
+        Body.objects.select_related("period", "parent__period", "supports__period")
+        .select_related("predecessor__period", "lead_organisation", "county_part")
+        .prefetch_related("member_organisations", Prefetch("rules", queryset=rules))
         .order_by("period__start", "tree_id", "lft", "pk")
     )
 
 
 def posts_rows() -> QuerySet:
-    in_tree = ("body__period__start", "body__tree_id", "body__lft")
     seats = Seat.objects.select_related("body__period", "organisation").with_state()
-    return seats.order_by(*in_tree, "order", "pk")
-
-
-def people_rows() -> QuerySet:
-    people = Person.objects.public().select_related("party", "organisation")
-    return people.order_by("last_name", "first_name", "slug", "pk")
+    return seats.order_by("body__period__start", "body__tree_id", "body__lft", "order", "pk")
 
 
 def memberships_rows() -> QuerySet:
@@ -148,13 +130,8 @@ def memberships_rows() -> QuerySet:
 
 
 def meetings_rows() -> QuerySet:
-    # Texts naming unpublished people are screened (meetings/privacy.py): one query.
-    names = UnpublishedNames()
-    agenda = (
-        AgendaItem.objects.screened(names)
-        .select_related("reports_on__period")
-        .order_by("number", "pk")
-    )
+    names = UnpublishedNames()  # texts naming unpublished people are screened: one query
+    agenda = AgendaItem.objects.screened(names).select_related("reports_on__period")
     attendance = Attendance.objects.public().select_related("person", "replaces", "organisation")
     by_seat = ("role", "organisation__name", "person__last_name", "person__slug", "pk")
     return (
@@ -162,15 +139,14 @@ def meetings_rows() -> QuerySet:
         .select_related("body__period", "chair", "secretary")
         .prefetch_related(
             Prefetch("adjusters", queryset=Person.objects.public().order_by("slug")),
-            Prefetch("agenda_items", queryset=agenda),
+            Prefetch("agenda_items", queryset=agenda.order_by("number", "pk")),
             Prefetch("attendances", queryset=attendance.order_by(*by_seat)),
         )
         .order_by("start", "pk")
     )
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """One kind of object: ``/{path}/`` lists them, ``/{path}/{key}/`` serves one."""
 
     name: str  # the list's URL name and tag; ``one`` is the object's URL name
@@ -180,10 +156,6 @@ class Kind:
     rows: Callable[[], QuerySet]
     summary: str
     key: str = "slug"
-
-    @property
-    def path(self) -> str:
-        return self.name.replace("_", "-")
 
 
 # fmt: off
@@ -201,7 +173,9 @@ KINDS = [
          "Bodies: councils, groups, networks (Popolo Organization), in tree order", "period"),
     Kind("posts", "post", schemas.Post, filters.PostFilter, posts_rows,
          "Seats (Popolo Post)", "id"),
-    Kind("people", "person", schemas.Person, filters.PersonFilter, people_rows,
+    Kind("people", "person", schemas.Person, filters.PersonFilter,
+         lambda: Person.objects.public().select_related("party", "organisation")
+         .order_by("last_name", "first_name", "slug", "pk"),
          "People (Popolo Person): published people, public fields only"),
     Kind("memberships", "membership", schemas.Membership, filters.MembershipFilter,
          memberships_rows, "Appointments: who sat in which seat when (Popolo Membership)", "id"),
@@ -209,28 +183,19 @@ KINDS = [
          "Meetings with agenda and attendance (Popolo Event)", "id"),
 ]
 # fmt: on
+ERRORS: dict[int, Any] = {304: None, 400: schemas.Error}
 
 
-def add_list(kind: Kind) -> None:
+def add_operations(kind: Kind) -> None:
     def view(request: HttpRequest, filters: Query[kind.filters]) -> QuerySet:  # type: ignore[name-defined]
         return filters.filter(kind.rows())
 
-    view.__name__ = f"list_{kind.name}"
-    responses = {200: list[kind.schema], 304: None, 400: schemas.Error}  # type: ignore[name-defined]
-    operation = api.get(
-        f"/{kind.path}/",
-        response=responses,
-        url_name=kind.name,
-        summary=kind.summary,
-        tags=[kind.name],
-    )
-    operation(paginate(Pages)(view))
-
-
-def add_detail(kind: Kind) -> None:
     def get(**lookup: str) -> Model:
-        return get_or_404(kind.rows(), kind.one.replace("_", " "), **lookup)
+        if obj := kind.rows().filter(**lookup).first():
+            return obj
+        raise HttpError(404, f"No such {kind.one.replace('_', ' ')}.")
 
+    # One view per shape of key: ninja reads the path parameters from the signature.
     def by_slug(request: HttpRequest, slug: Slug) -> Model:
         return get(slug=slug)
 
@@ -249,26 +214,24 @@ def add_detail(kind: Kind) -> None:
         "id": (by_id, "{id}"),
         "period": (by_period, "{period}/{slug}"),
     }
-    view, path = shapes[kind.key]
-    view.__name__ = f"get_{kind.one}"
-    responses = {200: kind.schema, 304: None, 400: schemas.Error, 404: schemas.Error}
-    summary = f"One {kind.one.replace('_', ' ')}"
-    operation = api.get(
-        f"/{kind.path}/{path}/",
-        response=responses,
-        url_name=kind.one,
-        summary=summary,
-        tags=[kind.name],
+    one, key = shapes[kind.key]
+    view.__name__, one.__name__ = f"list_{kind.name}", f"get_{kind.one}"
+    path, tags = kind.name.replace("_", "-"), [kind.name]
+    responses = {200: list[kind.schema], **ERRORS}  # type: ignore[name-defined]
+    api.get(f"/{path}/", response=responses, url_name=kind.name, summary=kind.summary, tags=tags)(
+        paginate(Pages)(view)
     )
-    operation(view)
-
-
-INDEX = {200: schemas.Index, 304: None, 400: schemas.Error}
+    summary = f"One {kind.one.replace('_', ' ')}"
+    responses = {200: kind.schema, **ERRORS, 404: schemas.Error}
+    api.get(f"/{path}/{key}/", response=responses, url_name=kind.one, summary=summary, tags=tags)(
+        one
+    )
 
 
 @api.get(
-    "/", response=INDEX, url_name="index", summary="The endpoints", tags=["index"], by_alias=True
-)
+    "/", response={200: schemas.Index, **ERRORS}, url_name="index", summary="The endpoints",
+    tags=["index"], by_alias=True,
+)  # fmt: skip
 def index(request: HttpRequest) -> dict[str, Any]:
     def absolute(name: str) -> str:
         return request.build_absolute_uri(reverse(f"api:{name}"))
@@ -279,15 +242,13 @@ def index(request: HttpRequest) -> dict[str, Any]:
 
 
 for kind in KINDS:
-    add_list(kind)
-    add_detail(kind)
-
-SCHEMA = {200: dict[str, Any], 304: None, 400: schemas.Error}
+    add_operations(kind)
 
 
 @api.get(
-    "/schema/", response=SCHEMA, url_name="schema", summary="This OpenAPI document", tags=["index"]
-)
+    "/schema/", response={200: dict[str, Any], **ERRORS}, url_name="schema",
+    summary="This OpenAPI document", tags=["index"],
+)  # fmt: skip
 def schema(request: HttpRequest) -> dict[str, Any]:
     return openapi()
 
@@ -309,11 +270,7 @@ def docs(request: HttpRequest) -> HttpResponse:
         {"path": path, "example": "{" not in path, **item["get"]}
         for path, item in document["paths"].items()
     ]
-    objects = [(name, document["components"]["schemas"][name]) for name in schemas.OBJECTS]
-    context = {
-        "endpoints": endpoints,
-        "components": objects,
-        "schema_url": reverse("api:schema"),
-        "index_url": reverse("api:index"),
-    }
+    components = [(name, document["components"]["schemas"][name]) for name in schemas.OBJECTS]
+    context = {"endpoints": endpoints, "components": components}
+    context |= {"schema_url": reverse("api:schema"), "index_url": reverse("api:index")}
     return render(request, "api/docs.html", context)

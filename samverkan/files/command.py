@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bodies.management import actor
 from samverkan.files.limits import StructureFileError
+from samverkan.management import actor
 
 
 class FileCommand(BaseCommand):

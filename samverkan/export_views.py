@@ -1,6 +1,6 @@
 """Downloads: the structure report, rosters and minutes as PDF, rosters as CSV and XLSX.
 
-Thin views: the data comes from bodies.pdf and bodies.spreadsheets, which read
+Thin views: the data comes from samverkan.pdf and bodies.spreadsheets, which read
 only public data in a fixed number of queries.
 """
 
@@ -14,8 +14,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from bodies import pdf_queue, spreadsheets
+from bodies import spreadsheets
 from bodies.models import Body, MandatePeriod, Organisation
+from meetings.models import Meeting
+from samverkan import pdf_queue
 
 # How long a visitor is asked to wait when a PDF is still being rendered.
 PDF_RETRY_SECONDS = 10
@@ -148,8 +150,6 @@ def _spreadsheet(lines, kind, title, name, on=None):
 @require_GET
 def meeting_minutes(request, pk):
     """/moten/<id>/protokoll.pdf – the meeting's record as Swedish minutes."""
-    from meetings.models import Meeting
-
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
     name = f"protokoll-{slugify(meeting.body.display_name)}-{meeting.day.isoformat()}"
     return _pdf(request, name, "minutes", meeting.pk)

@@ -20,8 +20,9 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from bodies import pdf
 from bodies.models import Body, ChangeStamp, MandatePeriod
+from meetings.models import Meeting
+from samverkan import pdf
 
 QUEUED_SECONDS = 10 * 60
 
@@ -38,8 +39,6 @@ def _roster(body_id, day):
 
 
 def _minutes(meeting_id):
-    from meetings.models import Meeting  # the minutes belong to meetings, read here only
-
     return pdf.meeting_minutes(Meeting.objects.for_meeting_page().get(pk=meeting_id))
 
 

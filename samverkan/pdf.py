@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 
 from bodies.chart import FONT_DIR, chart_pages, kind_label
 from bodies.models import Body, Completeness
+from meetings.models import Attendance
 
 PDF_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "pdf"
 
@@ -167,8 +168,6 @@ def minutes_context(meeting, today=None):
     The attendance and adjusters come filtered to published people; the chair and
     the secretary are named only when published.
     """
-    from meetings.models import Attendance
-
     attendances = list(meeting.attendances.all())
     members = [a for a in attendances if a.role != Attendance.Role.OTHER]
     deciding = [

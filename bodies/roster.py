@@ -1,0 +1,93 @@
+"""Read-models of who sits where: a body's roster and its period's tree of bodies.
+
+Built from what the caller prefetched, without queries; ``Body.roster()`` and
+``Body.forest()`` are the ways in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bodies.composition import SeatState
+
+if TYPE_CHECKING:  # bodies.models imports this module
+    from bodies.models import Body, Organisation
+
+
+@dataclass
+class ChartNode:
+    """A body in a chart of its period, with its children and the bodies above it."""
+
+    body: Body
+    path: list
+    children: list = field(default_factory=list)
+
+
+def forest(bodies):
+    """Nest bodies listed in tree order into ``ChartNode`` roots, without queries."""
+    nodes = {}
+    roots = []
+    for body in bodies:
+        parent = nodes.get(body.parent_id)
+        node = ChartNode(body=body, path=[*parent.path, parent.body] if parent else [])
+        nodes[body.pk] = node
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+class RosterCell:
+    """One seat on a date: the people holding it, or its office label, or vacant, or
+    nothing known ("uppgift saknas")."""
+
+    def __init__(self, seat, on):
+        self.seat = seat
+        self.holders = seat.holders_on(on)
+        self.state = seat.state_on(on)
+        self.is_vacant = self.state == SeatState.VACANT
+        self.is_unknown = self.state == SeatState.UNKNOWN
+        reported = seat.vacant_since
+        self.vacant_since = reported if self.is_vacant and reported and reported <= on else None
+        # Held, but by someone who is not published: say so, without a name.
+        self.is_held_unpublished = not self.holders and seat.held_unpublished_on(on)
+
+
+@dataclass
+class RosterRow:
+    """An ordinary seat beside the substitute seats that back it."""
+
+    ordinary: RosterCell | None
+    substitutes: list
+
+
+@dataclass
+class RosterGroup:
+    """The seats of one organisation in a body."""
+
+    organisation: Organisation
+    rows: list = field(default_factory=list)
+
+
+def roster(body, on):
+    """Who holds the body's seats on the date, grouped by organisation (see ``Body.roster``)."""
+    seats = list(body.seats.all())
+    backing = {}
+    for seat in seats:
+        if seat.backs_id:
+            backing.setdefault(seat.backs_id, []).append(seat)
+    ordinary_ids = {seat.pk for seat in seats if seat.role == seat.Role.ORDINARY}
+    groups = {}
+    for seat in seats:
+        group = groups.get(seat.organisation_id)
+        if group is None:
+            group = groups[seat.organisation_id] = RosterGroup(seat.organisation)
+        if seat.role == seat.Role.ORDINARY:
+            group.rows.append(
+                RosterRow(
+                    ordinary=RosterCell(seat, on),
+                    substitutes=[RosterCell(sub, on) for sub in backing.get(seat.pk, [])],
+                )
+            )
+        elif seat.backs_id not in ordinary_ids:
+            group.rows.append(RosterRow(ordinary=None, substitutes=[RosterCell(seat, on)]))
+    return list(groups.values())
