@@ -278,11 +278,37 @@ def render_pdf(template, context):
 def _write_pdf(html):
     from weasyprint import HTML
 
+    _remember_page_references()
     with _cycle_collection_paused():
         document = HTML(string=html, base_url=str(PDF_TEMPLATES), url_fetcher=_fetcher())
         return document.write_pdf(
             stylesheets=[_stylesheet()], font_config=_font_config(), pdf_tags=True
         )
+
+
+@lru_cache(maxsize=1)
+def _remember_page_references():
+    """Make pydyf's list of page references cost one build per page count, not one per use.
+
+    ``pydyf.PDF.page_references`` builds the tuple of every page's reference each time
+    it is read, and WeasyPrint reads it for each tagged element and each link: a report
+    of 100 pages built it tens of thousands of times, a cost growing with the square of
+    the page count. Pages are only ever appended (``add_page``), so the tuple is kept
+    until their number changes; what it holds is the same.
+    """
+    import pydyf
+
+    build = pydyf.PDF.page_references.fget
+
+    def page_references(pdf):
+        count = len(pdf.pages["Kids"])
+        kept = pdf.__dict__.get("_samverkan_page_references")
+        if kept is None or kept[0] != count:
+            kept = (count, build(pdf))
+            pdf.__dict__["_samverkan_page_references"] = kept
+        return kept[1]
+
+    pydyf.PDF.page_references = property(page_references)
 
 
 @contextmanager
