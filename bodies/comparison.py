@@ -4,25 +4,74 @@ Bodies are matched through ``Body.predecessor``: a body of the later period whos
 predecessor (or its predecessor's predecessor, across periods in between) belongs to
 the earlier one is "the same body". Everything else is added (in the later period) or
 closed (in the earlier one).
+
+The comparison reads plain rows, not model objects: each body's own fields, its
+composition rules, and its seats counted per organisation and role by the database
+(three queries). Finding every change from those is cheap even for thousands of
+bodies; the sentence of a change is written only when it is shown, so a page of
+100 changes costs the same however many there are.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Count
 from django.utils.translation import gettext, ngettext
 
 from bodies.models import Body, CompositionRule, Seat
 
+# A body's own fields the comparison reads (its kind, place in the tree, rules, …).
+FACT_FIELDS = (
+    "pk",
+    "period_id",
+    "name",
+    "parent_id",
+    "supports_id",
+    "kind",
+    "min_meetings_per_year",
+    "min_members",
+    "closing_note",
+    "predecessor_id",
+)
 
-@dataclass
+
+@dataclass(eq=False)
+class BodyFacts:
+    """What the comparison knows of one body: its fields, rules and counted seats."""
+
+    pk: int
+    period_id: int
+    name: str
+    parent_id: int | None
+    supports_id: int | None
+    kind: str
+    min_meetings_per_year: int | None
+    min_members: int | None
+    closing_note: str
+    predecessor_id: int | None
+    # (organisation name or None for "each organisation", ordinary, substitutes), in order.
+    rules: list = field(default_factory=list)
+    # {(organisation name, role): seats counting as members}
+    seats: Counter = field(default_factory=Counter)
+
+    def get_kind_display(self):
+        return str(Body.Kind(self.kind).label)
+
+
+@dataclass(eq=False)
 class Change:
-    """One change to one body, with a sentence a reader understands."""
+    """One change to one body, with a sentence a reader understands (written when read)."""
 
     kind: str  # added, closed, renamed, moved, kind, support, composition, meetings, seats
-    old: Body | None
-    new: Body | None
-    text: str
+    old: BodyFacts | None
+    new: BodyFacts | None
+    bodies: dict = field(repr=False)  # every body of the comparison by id, for names
+    detail: tuple = ()  # seats: (organisation, role, difference)
+
+    @cached_property
+    def text(self):
+        return TEXTS[self.kind](self)
 
 
 @dataclass
@@ -54,61 +103,115 @@ class PeriodComparison:
         return result
 
 
-def _bodies(period):
-    return list(
-        Body.objects.filter(period=period)
-        .order_by("tree_id", "lft")
-        .select_related("parent", "supports")
-        .prefetch_related(
-            Prefetch("rules", queryset=CompositionRule.objects.select_related("organisation")),
-            Prefetch("seats", queryset=Seat.objects.select_related("organisation")),
+def _facts(old_period, new_period):
+    """Every body from the old period to the new one (the ones between only link them),
+    in tree order, with the rules and counted seats of the two compared periods."""
+    periods = (old_period.pk, new_period.pk)
+    bodies = {
+        row[0]: BodyFacts(*row)
+        for row in Body.objects.filter(
+            period__start__gte=old_period.start, period__start__lte=new_period.start
         )
+        .order_by("tree_id", "lft")
+        .values_list(*FACT_FIELDS)
+    }
+    rules = (
+        CompositionRule.objects.filter(body__period__in=periods)
+        .order_by("body_id", "organisation__name", "pk")
+        .values_list("body_id", "organisation__name", "ordinary", "substitutes")
     )
+    for body_id, organisation, ordinary, substitutes in rules:
+        bodies[body_id].rules.append((organisation, ordinary, substitutes))
+    seats = (
+        Seat.objects.filter(body__period__in=periods)
+        # The same seats as Seat.counts_as_member: no secretaries, no co-opted.
+        .exclude(position__in=(Seat.Position.SECRETARY, Seat.Position.CO_OPTED))
+        .values_list("body_id", "organisation__name", "role")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for body_id, organisation, role, count in seats:
+        bodies[body_id].seats[(organisation, role)] = count
+    return bodies
 
 
 def compare(old_period, new_period):
-    old_bodies, new_bodies = _bodies(old_period), _bodies(new_period)
+    bodies = _facts(old_period, new_period)
+    old_bodies = [body for body in bodies.values() if body.period_id == old_period.pk]
+    new_bodies = [body for body in bodies.values() if body.period_id == new_period.pk]
     result = PeriodComparison(old_period, new_period, old_bodies, new_bodies)
-    old_by_id = {body.pk: body for body in old_bodies}
-    origin = _origins(old_period, new_period, old_by_id)
-    for body in new_bodies:
-        body.origin_id = origin(body.pk)
-    matched = {body.origin_id for body in new_bodies}
+    old_ids = {body.pk for body in old_bodies}
+    origin = _origins(bodies, old_ids)
+    origins = {body.pk: origin(body.pk) for body in new_bodies}
+    matched = set(origins.values())
     # New bodies first, then closures, then changes: the order a decision memo uses.
     for new in new_bodies:
-        if new.origin_id is None:
-            result.changes.append(Change("added", None, new, _added_text(new)))
+        if origins[new.pk] is None:
+            result.changes.append(Change("added", None, new, bodies))
     for old in old_bodies:
         if old.pk not in matched:
-            result.changes.append(Change("closed", old, None, _closed_text(old)))
+            result.changes.append(Change("closed", old, None, bodies))
     for new in new_bodies:
-        if new.origin_id is not None:
-            result.changes.extend(_differences(old_by_id[new.origin_id], new, origin))
+        if origins[new.pk] is not None:
+            result.changes.extend(_differences(bodies[origins[new.pk]], new, origin, bodies))
     return result
 
 
-def _origins(old_period, new_period, old_by_id):
-    """A function giving, for a body id, its ancestor in the old period (or None).
-
-    One query reads the predecessor links of every period from the old to the new one.
-    """
-    links = dict(
-        Body.objects.filter(
-            period__start__gte=old_period.start, period__start__lte=new_period.start
-        ).values_list("pk", "predecessor_id")
-    )
+def _origins(bodies, old_ids):
+    """A function giving, for a body id, its ancestor in the old period (or None)."""
 
     def origin(pk):
         seen = set()
-        while pk is not None and pk not in old_by_id and pk not in seen:
+        while pk is not None and pk not in old_ids and pk not in seen:
             seen.add(pk)
-            pk = links.get(pk)
-        return pk if pk in old_by_id else None
+            body = bodies.get(pk)
+            pk = body.predecessor_id if body else None
+        return pk if pk in old_ids else None
 
     return origin
 
 
-def _closed_text(body):
+def _differences(old, new, origin, bodies):
+    kinds = []
+    if old.name != new.name:
+        kinds.append("renamed")
+    if old.parent_id != origin(new.parent_id):
+        kinds.append("moved")
+    if old.kind != new.kind:
+        kinds.append("kind")
+    if old.supports_id != origin(new.supports_id):
+        kinds.append("support")
+    if _rules_key(old) != _rules_key(new):
+        kinds.append("composition")
+    if old.min_meetings_per_year != new.min_meetings_per_year:
+        kinds.append("meetings")
+    changes = [Change(kind, old, new, bodies) for kind in kinds]
+    for organisation, role in sorted(set(old.seats) | set(new.seats)):
+        difference = new.seats[(organisation, role)] - old.seats[(organisation, role)]
+        if difference:
+            changes.append(Change("seats", old, new, bodies, (organisation, role, difference)))
+    return changes
+
+
+def _rules_key(body):
+    return frozenset(body.rules), body.min_members
+
+
+# The sentences, one function per kind of change.
+
+
+def _added_text(change):
+    body = change.new
+    if body.parent_id:
+        return gettext("%(body)s bildas och rapporterar till %(parent)s.") % {
+            "body": body.name,
+            "parent": change.bodies[body.parent_id].name,
+        }
+    return gettext("%(body)s bildas.") % {"body": body.name}
+
+
+def _closed_text(change):
+    body = change.old
     note = body.closing_note.strip().rstrip(".")
     if note:
         return gettext("%(body)s läggs ned; %(note)s.") % {
@@ -118,145 +221,100 @@ def _closed_text(body):
     return gettext("%(body)s läggs ned.") % {"body": body.name}
 
 
-def _added_text(body):
-    if body.parent_id:
-        return gettext("%(body)s bildas och rapporterar till %(parent)s.") % {
-            "body": body.name,
-            "parent": body.parent.name,
+def _renamed_text(change):
+    return gettext("%(old)s byter namn till %(new)s.") % {
+        "old": change.old.name,
+        "new": change.new.name,
+    }
+
+
+def _moved_text(change):
+    old, new, bodies = change.old, change.new, change.bodies
+    if new.parent_id:
+        return gettext("%(body)s rapporterar till %(new)s i stället för %(old)s.") % {
+            "body": new.name,
+            "new": bodies[new.parent_id].name,
+            "old": bodies[old.parent_id].name if old.parent_id else gettext("ingen"),
         }
-    return gettext("%(body)s bildas.") % {"body": body.name}
+    return gettext("%(body)s rapporterar inte längre till %(old)s.") % {
+        "body": new.name,
+        "old": bodies[old.parent_id].name,
+    }
+
+
+def _kind_text(change):
+    return gettext("%(body)s blir %(new)s i stället för %(old)s.") % {
+        "body": change.new.name,
+        "new": change.new.get_kind_display(),
+        "old": change.old.get_kind_display(),
+    }
+
+
+def _support_text(change):
+    old, new, bodies = change.old, change.new, change.bodies
+    if new.supports_id:
+        return gettext("%(body)s blir tjänstepersonsstöd för %(supports)s.") % {
+            "body": new.name,
+            "supports": bodies[new.supports_id].name,
+        }
+    return gettext("%(body)s är inte längre tjänstepersonsstöd för %(supports)s.") % {
+        "body": new.name,
+        "supports": bodies[old.supports_id].name,
+    }
 
 
 def _rules_text(body):
     parts = []
-    for rule in body.rules.all():
-        who = rule.organisation.name if rule.organisation_id else gettext("varje organisation")
+    for organisation, ordinary, substitutes in body.rules:
+        who = organisation if organisation is not None else gettext("varje organisation")
         parts.append(
             gettext("%(who)s %(ordinary)s ordinarie och %(substitutes)s ersättare")
-            % {"who": who, "ordinary": rule.ordinary, "substitutes": rule.substitutes}
+            % {"who": who, "ordinary": ordinary, "substitutes": substitutes}
         )
     if body.min_members:
         parts.append(gettext("minst %(count)s ledamöter") % {"count": body.min_members})
     return ", ".join(parts) or gettext("ingen regel")
 
 
-def _rules_key(body):
-    rules = {
-        (r.organisation_id and r.organisation.name, r.ordinary, r.substitutes)
-        for r in body.rules.all()
+def _composition_text(change):
+    return gettext("%(body)s: sammansättningen ändras från %(old)s till %(new)s.") % {
+        "body": change.new.name,
+        "old": _rules_text(change.old),
+        "new": _rules_text(change.new),
     }
-    return frozenset(rules), body.min_members
 
 
-def _seat_counts(body):
-    return Counter(
-        (seat.organisation.name, seat.role) for seat in body.seats.all() if seat.counts_as_member
+def _meetings_text(change):
+    return gettext("%(body)s: minst %(new)s möten per år i stället för %(old)s.") % {
+        "body": change.new.name,
+        "new": change.new.min_meetings_per_year or 0,
+        "old": change.old.min_meetings_per_year or 0,
+    }
+
+
+def _seats_text(change):
+    organisation, role, difference = change.detail
+    label = (
+        ngettext("%(count)s ordinarie plats", "%(count)s ordinarie platser", abs(difference))
+        if role == Seat.Role.ORDINARY
+        else ngettext("%(count)s ersättarplats", "%(count)s ersättarplatser", abs(difference))
+    ) % {"count": abs(difference)}
+    template = (
+        gettext("%(body)s: %(organisation)s får %(seats)s till.")
+        if difference > 0
+        else gettext("%(body)s: %(organisation)s får %(seats)s färre.")
     )
+    return template % {"body": change.new.name, "organisation": organisation, "seats": label}
 
 
-def _differences(old, new, origin):
-    changes = []
-    if old.name != new.name:
-        changes.append(
-            Change(
-                "renamed",
-                old,
-                new,
-                gettext("%(old)s byter namn till %(new)s.") % {"old": old.name, "new": new.name},
-            )
-        )
-    if old.parent_id != origin(new.parent_id):
-        changes.append(Change("moved", old, new, _moved_text(old, new)))
-    if old.kind != new.kind:
-        changes.append(
-            Change(
-                "kind",
-                old,
-                new,
-                gettext("%(body)s blir %(new)s i stället för %(old)s.")
-                % {
-                    "body": new.name,
-                    "new": new.get_kind_display(),
-                    "old": old.get_kind_display(),
-                },
-            )
-        )
-    if old.supports_id != origin(new.supports_id):
-        if new.supports_id:
-            text = gettext("%(body)s blir tjänstepersonsstöd för %(supports)s.") % {
-                "body": new.name,
-                "supports": new.supports.name,
-            }
-        else:
-            text = gettext("%(body)s är inte längre tjänstepersonsstöd för %(supports)s.") % {
-                "body": new.name,
-                "supports": old.supports.name,
-            }
-        changes.append(Change("support", old, new, text))
-    if _rules_key(old) != _rules_key(new):
-        changes.append(
-            Change(
-                "composition",
-                old,
-                new,
-                gettext("%(body)s: sammansättningen ändras från %(old)s till %(new)s.")
-                % {"body": new.name, "old": _rules_text(old), "new": _rules_text(new)},
-            )
-        )
-    if old.min_meetings_per_year != new.min_meetings_per_year:
-        changes.append(
-            Change(
-                "meetings",
-                old,
-                new,
-                gettext("%(body)s: minst %(new)s möten per år i stället för %(old)s.")
-                % {
-                    "body": new.name,
-                    "new": new.min_meetings_per_year or 0,
-                    "old": old.min_meetings_per_year or 0,
-                },
-            )
-        )
-    changes.extend(_seat_changes(old, new))
-    return changes
-
-
-def _moved_text(old, new):
-    if new.parent_id:
-        return gettext("%(body)s rapporterar till %(new)s i stället för %(old)s.") % {
-            "body": new.name,
-            "new": new.parent.name,
-            "old": old.parent.name if old.parent_id else gettext("ingen"),
-        }
-    return gettext("%(body)s rapporterar inte längre till %(old)s.") % {
-        "body": new.name,
-        "old": old.parent.name,
-    }
-
-
-def _seat_changes(old, new):
-    before, after = _seat_counts(old), _seat_counts(new)
-    changes = []
-    for organisation, role in sorted(set(before) | set(after)):
-        difference = after[(organisation, role)] - before[(organisation, role)]
-        if not difference:
-            continue
-        label = (
-            ngettext("%(count)s ordinarie plats", "%(count)s ordinarie platser", abs(difference))
-            if role == Seat.Role.ORDINARY
-            else ngettext("%(count)s ersättarplats", "%(count)s ersättarplatser", abs(difference))
-        ) % {"count": abs(difference)}
-        template = (
-            gettext("%(body)s: %(organisation)s får %(seats)s till.")
-            if difference > 0
-            else gettext("%(body)s: %(organisation)s får %(seats)s färre.")
-        )
-        changes.append(
-            Change(
-                "seats",
-                old,
-                new,
-                template % {"body": new.name, "organisation": organisation, "seats": label},
-            )
-        )
-    return changes
+TEXTS = {
+    "added": _added_text,
+    "closed": _closed_text,
+    "renamed": _renamed_text,
+    "moved": _moved_text,
+    "kind": _kind_text,
+    "support": _support_text,
+    "composition": _composition_text,
+    "meetings": _meetings_text,
+    "seats": _seats_text,
+}

@@ -254,14 +254,6 @@ def compare_periods(request):
     }
     if choice.old and choice.new and not choice.error:
         comparison = compare(choice.old, choice.new)
-        # The compared bodies come without their period: give them the one already
-        # loaded, so that their addresses cost no query.
-        for period, bodies in (
-            (choice.old, comparison.old_bodies),
-            (choice.new, comparison.new_bodies),
-        ):
-            for body in bodies:
-                body.period = period
         context.update(comparison=comparison, **_compared_changes(request, comparison))
     return render(request, "bodies/compare.html", context)
 
@@ -279,6 +271,7 @@ def _compared_changes(request, comparison):
     added = comparison.of_kind("added")
     closed = comparison.of_kind("closed")
     changed = [c for c in comparison.changes if c.kind not in ("added", "closed")]
+    # Every change is found (cheaply, from plain rows); only this page's are written out.
     page = Paginator(added + closed + changed, COMPARE_PAGE_SIZE).get_page(request.GET.get("sida"))
     on_page = page.object_list
     query = request.GET.copy()
@@ -297,9 +290,20 @@ def _compared_changes(request, comparison):
     }
     if context["charts_shown"]:
         by_body = comparison.changes_by_body()
-        context["old_forest"] = _marked(Body.forest(comparison.old_bodies), by_body)
-        context["new_forest"] = _marked(Body.forest(comparison.new_bodies), by_body)
+        for period, name in ((comparison.old_period, "old"), (comparison.new_period, "new")):
+            context[f"{name}_forest"] = _marked(Body.forest(_chart_bodies(period)), by_body)
     return context
+
+
+def _chart_bodies(period):
+    """The bodies of a side-by-side chart, in tree order, with what its boxes show."""
+    bodies = list(
+        Body.objects.filter(period=period).order_by("tree_id", "lft").select_related("supports")
+    )
+    # Their period is the one already loaded, so that their addresses cost no query.
+    for body in bodies:
+        body.period = period
+    return bodies
 
 
 @dataclass

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from bodies.models import Body, CountyPart, Organisation
 from meetings import ical
@@ -27,6 +27,10 @@ LIST_PAGE_SIZE = 50
 # asked for all (?alla=1): a calendar app polls them, and they must not grow with the
 # years (README, the calendar page).
 FEED_MONTHS_BACK = 12
+# And at most this many meetings, the nearest in time: the whole calendar of a large
+# registry (1,500 bodies meeting four times a year) would otherwise run to megabytes.
+# A body's feed stays far below it; ?alla=1 lifts the window, not the cap.
+FEED_MAX_EVENTS = 1000
 # Bodies per page in the attendance statistics.
 STATISTICS_PAGE_SIZE = 100
 FEED_ALL_PARAM = "alla"
@@ -191,6 +195,7 @@ def calendar(request):
         "feed_url": _feed_url(filters),
         "feed_all_url": _feed_url(filters, every_meeting=True),
         "feed_months_back": FEED_MONTHS_BACK,
+        "feed_max_events": formats.number_format(FEED_MAX_EVENTS, force_grouping=True),
         "list_query": filters.query(),
         "month_query": filters.query(visa="manad"),
         "breadcrumbs": [(reverse("bodies:start"), gettext("Start"))],
@@ -295,11 +300,19 @@ def feed_window_start():
 def feed(request, body_slug=None, organisation_slug=None):
     """An iCalendar feed (RFC 5545): all meetings, one body's, or one organisation's.
 
-    The last twelve months and everything ahead; ``?alla=1`` for every meeting ever.
+    The last twelve months and everything ahead (``?alla=1``: every meeting ever), at
+    most ``FEED_MAX_EVENTS`` of them, the nearest in time.
     """
-    meetings = Meeting.objects.for_listing().order_by("start")
-    if request.GET.get(FEED_ALL_PARAM) != "1":
+    meetings = Meeting.objects.for_feed()
+    if request.GET.get(FEED_ALL_PARAM) == "1":
+        description = gettext("Alla möten, även äldre.")
+    else:
         meetings = meetings.filter(end__gte=feed_window_start())
+        description = ngettext(
+            "Mötena från den senaste månaden och alla kommande möten.",
+            "Mötena från de senaste %(months)s månaderna och alla kommande möten.",
+            FEED_MONTHS_BACK,
+        ) % {"months": FEED_MONTHS_BACK}
     name = gettext("Möten i samverkansorganisationen")
     if body_slug:
         body = Body.objects.filter(slug=body_slug).order_by("-period__start").first()
@@ -317,7 +330,13 @@ def feed(request, body_slug=None, organisation_slug=None):
         county_parts = list(CountyPart.objects.all()) if request.GET.get("lansdel") else []
         filters = _read_filters(request, bodies, organisations, county_parts)
         meetings = filters.apply(meetings)
-    body = ical.calendar(meetings, name=name, base_url=request.build_absolute_uri("/"))
+    body = ical.calendar(
+        meetings,
+        name=name,
+        base_url=request.build_absolute_uri("/"),
+        description=description,
+        limit=FEED_MAX_EVENTS,
+    )
     filename = f"{slugify(name) or 'moten'}.ics"
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'

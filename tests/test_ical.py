@@ -170,3 +170,48 @@ def test_feeds_hold_the_last_twelve_months_and_everything_ahead_unless_asked_for
     page = client.get(reverse("meetings:calendar")).content.decode()
     assert "de senaste 12 månaderna och alla kommande möten" in page
     assert f'href="{reverse("meetings:feed")}?alla=1"' in page
+
+
+def test_a_feed_keeps_the_meetings_nearest_in_time_up_to_its_cap_and_says_so(
+    client, data, make, monkeypatch
+):
+    from meetings import views
+
+    # Today is 2024-11-01: two meetings ahead, and the past ones of the window.
+    soon = make.meeting(data["council"], datetime.datetime(2024, 11, 20, 9))
+    later = make.meeting(data["council"], datetime.datetime(2025, 2, 6, 9))
+    recent = make.meeting(data["council"], datetime.datetime(2024, 10, 3, 9))
+    monkeypatch.setattr(views, "FEED_MAX_EVENTS", 3)
+    calendar = parse(client.get(reverse("meetings:feed")))
+    # Every coming meeting first, then the latest past one; the rest left out.
+    assert set(events(calendar)) == {f"{m.uid}@samverkan" for m in (soon, later, recent)}
+    assert [event.decoded("DTSTART").date() for event in calendar.walk("VEVENT")] == [
+        datetime.date(2024, 10, 3),
+        datetime.date(2024, 11, 20),
+        datetime.date(2025, 2, 6),
+    ]
+    description = str(calendar["X-WR-CALDESC"])
+    assert "de 3 som ligger närmast i tiden" in description
+    assert "http://testserver/moten/" in description
+    # ?alla=1 lifts the window, not the cap.
+    assert len(events(parse(client.get(reverse("meetings:feed") + "?alla=1")))) == 3
+
+    # Under the cap nothing is left out, and the description says what the window is.
+    monkeypatch.setattr(views, "FEED_MAX_EVENTS", 6)
+    calendar = parse(client.get(reverse("meetings:body_feed", args=["regionala-samverkansradet"])))
+    assert len(events(calendar)) == 5
+    assert str(calendar["X-WR-CALDESC"]) == (
+        "Mötena från de senaste 12 månaderna och alla kommande möten."
+    )
+    page = client.get(reverse("meetings:calendar")).content.decode()
+    assert "Ett flöde har högst 6 möten, de som ligger närmast i tiden." in page
+
+
+def test_texts_are_escaped_and_long_lines_folded_at_75_octets(client, data, make):
+    note = "Rum; våning 3, hus B\\C\n" + "Fika från 08.30 med smörgås och kaffe. " * 6
+    meeting = make.meeting(data["council"], datetime.datetime(2024, 11, 20, 9), note=note)
+    response = client.get(reverse("meetings:feed"))
+    assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
+    assert response.content.endswith(b"END:VCALENDAR\r\n")
+    event = events(parse(response))[f"{meeting.uid}@samverkan"]
+    assert note in str(event["DESCRIPTION"])

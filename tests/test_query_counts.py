@@ -30,7 +30,7 @@ LIMITS = {
     "county parts": 2,
     "county part": 7,
     "search": 6,  # the current period, abbreviations, four kinds of result
-    "period comparison": 9,
+    "period comparison": 7,  # periods, current, bodies, rules, seats, the two charts
     "accessibility": 0,
     # Its feed (not a page) is counted in test_period_changes.
     "period changes": 9,
