@@ -174,6 +174,13 @@ class MeetingQuerySet(ScreenedQuerySet):
                     ),
                 ),
                 models.Prefetch(
+                    "decisions",
+                    queryset=Decision.objects.screened(names)
+                    .select_related("body", "agenda_item")
+                    .with_follow_up()
+                    .order_by("serial", "pk"),
+                ),
+                models.Prefetch(
                     "attendances",
                     queryset=Attendance.objects.public()
                     .select_related("person__party", "organisation", "replaces")
@@ -1076,3 +1083,7 @@ def body_meetings(body, today=None, upcoming_limit=5, past_limit=10):
         years=years,
         duties=duties,
     )
+
+
+# The register of decisions lives in a module of its own; imported so Django registers it.
+from meetings.decisions import Decision, DecisionResponse  # noqa: E402, F401

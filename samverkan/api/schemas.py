@@ -239,6 +239,36 @@ class Meeting(Schema):
         return reverse("meetings:minutes", args=[meeting.pk]) if meeting.minutes else None
 
 
+class FollowUp(Schema):
+    organization_id: str = source("organisation.slug", "The addressed organization.")
+    status: str = choice(meetings.DecisionResponse.Status)
+    date: datetime.date | None = source("decided_on", "When it decided or declined.")
+    reference: str = Field(description="Its own reference, e.g. a paragraph or file number.")
+
+
+class Decision(Schema):
+    id: Id = source("pk")
+    identifier: str = source("number", "The number, e.g. RSR 2024:3 (per body and year).")
+    classification: str = choice(meetings.Decision.Kind, "kind")
+    title: str
+    text: str
+    addressee: str = Field(description="To whom it is addressed, as written.")
+    organization_id: BodyIdOf = source("body", "The body. " + BODY_ID)
+    period_id: str = source("body.period.slug")
+    meeting_id: Id = source("meeting_id", "The meeting (Event) it was taken at.")
+    date: datetime.date = source("meeting.day", "The meeting's day.")
+    agenda_item_number: int | None = Field(None, description="Its agenda item's number.")
+    status: str = choice(meetings.Decision.Status)
+    follow_up_note: str
+    follow_up: list[FollowUp] = source("responses", "Per addressed organization.")
+    url: Url = source(PAGE, "The public page.")
+    updated_at: datetime.datetime = Field(description=CHANGED)
+
+    @staticmethod
+    def resolve_agenda_item_number(decision: meetings.Decision) -> int | None:
+        return decision.agenda_item.number if decision.agenda_item else None
+
+
 class Index(Schema):
     name: str
     version: str
@@ -253,4 +283,5 @@ class Error(Schema):
 
 # The objects the docs page describes, in its order.
 OBJECTS = ["Period", "CountyPart", "Organization", "Identifier", "Party", "Body", "Rule", "Post"]
-OBJECTS += ["Person", "Membership", "Meeting", "AgendaItem", "Attendance", "Index", "Error"]
+OBJECTS += ["Person", "Membership", "Meeting", "AgendaItem", "Attendance", "Decision", "FollowUp"]
+OBJECTS += ["Index", "Error"]

@@ -22,7 +22,7 @@ from ninja.pagination import paginate
 from ninja.renderers import JSONRenderer
 
 from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
-from meetings.models import AgendaItem, Attendance, Meeting
+from meetings.models import AgendaItem, Attendance, Decision, DecisionResponse, Meeting
 from meetings.privacy import UnpublishedNames
 from members.models import Appointment, Party, Person
 from samverkan.api import filters, schemas
@@ -169,6 +169,16 @@ def meetings_rows() -> QuerySet:
     )
 
 
+def decisions_rows() -> QuerySet:
+    responses = DecisionResponse.objects.select_related("organisation")
+    return (
+        Decision.objects.screened()
+        .select_related("body__period", "meeting", "agenda_item")
+        .prefetch_related(Prefetch("responses", queryset=responses.order_by("organisation__slug")))
+        .order_by("year", "body__period__start", "body__slug", "serial", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of object: ``/{path}/`` lists them, ``/{path}/{key}/`` serves one."""
@@ -207,6 +217,8 @@ KINDS = [
          memberships_rows, "Appointments: who sat in which seat when (Popolo Membership)", "id"),
     Kind("meetings", "meeting", schemas.Meeting, filters.MeetingFilter, meetings_rows,
          "Meetings with agenda and attendance (Popolo Event)", "id"),
+    Kind("decisions", "decision", schemas.Decision, filters.DecisionFilter, decisions_rows,
+         "Decisions and recommendations, with the follow-up per addressed organization", "id"),
 ]
 # fmt: on
 
