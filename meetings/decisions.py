@@ -330,8 +330,17 @@ class DecisionResponse(models.Model):
     def __str__(self):
         return f"{self.organisation} – {self.get_status_display()}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.touch_decision()
+
     def get_absolute_url(self):
         return self.decision.get_absolute_url()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.touch_decision()
+        return result
 
     def clean(self):
         if self.status != self.Status.PENDING and not self.decided_on:
@@ -346,15 +355,6 @@ class DecisionResponse(models.Model):
     @property
     def when(self):
         return formats.date_format(self.decided_on, "j F Y") if self.decided_on else ""
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.touch_decision()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.touch_decision()
-        return result
 
     def touch_decision(self):
         """The decision's ``updated_at`` moves too: the API's changed_since must find a

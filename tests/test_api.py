@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from bodies.models import Body, ChangeStamp, Seat
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Decision, Meeting
 from members.models import Appointment, Person
 from samverkan.api import views as api
 from tests import bigdata
@@ -83,6 +83,10 @@ def registry(orebro_meetings):
         organisation=council.lead_organisation,
     )
     meeting.adjusters.add(hidden)
+    decision = Decision.objects.create(
+        meeting=meeting, title="Mötestider 2023", kind=Decision.Kind.RECOMMENDATION
+    )
+    decision.address_seat_holders()
     return meeting
 
 
@@ -117,6 +121,7 @@ def walk(client):
         "people": ("Person", lambda o: f"/api/v1/people/{o['id']}/"),
         "memberships": ("Membership", lambda o: f"/api/v1/memberships/{o['id']}/"),
         "meetings": ("Meeting", lambda o: f"/api/v1/meetings/{o['id']}/"),
+        "decisions": ("Decision", lambda o: f"/api/v1/decisions/{o['id']}/"),
     }
     assert set(index["endpoints"]) == set(details)
     texts = [json.dumps(index)]
@@ -171,6 +176,7 @@ def test_every_endpoint_serves_only_public_fields_of_published_people(client, re
         "Person",
         "Membership",
         "Meeting",
+        "Decision",
     }
     meeting = next(
         i for c, i in found if c == "Meeting" and i["start_date"].startswith("2022-09-29")
@@ -380,6 +386,8 @@ def test_the_schema_describes_every_endpoint(client, db):
         "/api/v1/memberships/{id}/",
         "/api/v1/meetings/",
         "/api/v1/meetings/{id}/",
+        "/api/v1/decisions/",
+        "/api/v1/decisions/{id}/",
     }
     assert set(document["paths"]) == routes
 
@@ -408,11 +416,16 @@ LIMITS = {
     "meetings": 5 + 1,
     "meetings of an organization": 6 + 1,
     "meeting": 4 + 1,
+    # count, page, follow-up rows, names
+    "decisions": 3 + 1,
+    "decisions of an organization": 3 + 1,
+    "decision": 2 + 1,
 }
 
 
 def endpoints(body, seat, person, appointment, meeting):
     body_id = f"{body.period.slug}/{body.slug}"
+    decision = Decision.objects.filter(meeting=meeting).first()
     return {
         "index": "/api/v1/",
         "periods": "/api/v1/periods/?page_size=200",
@@ -436,6 +449,11 @@ def endpoints(body, seat, person, appointment, meeting):
             f"/api/v1/meetings/?organization={seat.organisation.slug}&page_size=200"
         ),
         "meeting": f"/api/v1/meetings/{meeting.pk}/",
+        "decisions": "/api/v1/decisions/?page_size=200",
+        "decisions of an organization": (
+            f"/api/v1/decisions/?organization={seat.organisation.slug}&page_size=200"
+        ),
+        "decision": f"/api/v1/decisions/{decision.pk}/",
     }
 
 
@@ -477,5 +495,7 @@ def test_every_endpoint_reads_the_same_queries_on_a_big_registry(
                 "organisation": appointment_row.seat.organisation,
             },
         )
+    for n in range(30):
+        Decision.objects.create(meeting=meeting, title=f"Beslut {n}").address_seat_holders()
     urls = endpoints(body, appointment.seat, appointment.person, appointment, meeting)
     check_queries(client, urls, django_assert_max_num_queries)
