@@ -588,7 +588,15 @@ class BodyAdmin(RosterAdminMixin, PrefetchingChangeListMixin, RegistryAdmin, Dra
         ),
         (
             pgettext_lazy("body mandate", "Uppdrag"),
-            {"fields": ("purpose", "legal_basis", "min_meetings_per_year", "closing_note")},
+            {
+                "fields": (
+                    "purpose",
+                    "legal_basis",
+                    "min_meetings_per_year",
+                    "public_email",
+                    "closing_note",
+                )
+            },
         ),
         (
             _("Sammansättning"),

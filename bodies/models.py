@@ -388,6 +388,14 @@ class Body(MPTTModel):
         blank=True,
     )
     legal_basis = models.CharField(_("grund eller beslut"), max_length=300, blank=True)
+    public_email = models.EmailField(
+        _("funktionsbrevlåda"),
+        blank=True,
+        help_text=_(
+            "En gemensam adress som får visas publikt, t.ex. rådets kansli. Aldrig en "
+            "enskild persons adress."
+        ),
+    )
     closing_note = models.TextField(
         _("när organet upphör"),
         blank=True,

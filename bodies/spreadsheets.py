@@ -3,8 +3,8 @@
 A row says who held the seat on the day the roster is read for (the period's
 default day: today, or the nearest end of the period), with the dates of that
 appointment; an empty "Till" means until further notice. Only public data: a
-seat held by someone unpublished says so without the name, and contact details
-are never read.
+seat held by someone unpublished says so without the name, and a holder's work
+e-mail and phone only where they consented (``Person.public_contact``).
 """
 
 import csv
@@ -38,6 +38,8 @@ class RosterLine:
     party: str
     start: datetime.date | None
     end: datetime.date | None
+    email: str = ""
+    phone: str = ""
 
     def values(self):
         return [
@@ -50,6 +52,8 @@ class RosterLine:
             self.party,
             self.start,
             self.end,
+            self.email,
+            self.phone,
         ]
 
 
@@ -64,6 +68,8 @@ def headers():
         gettext("Parti"),
         gettext("Från"),
         gettext("Till"),
+        gettext("E-post"),
+        gettext("Telefon"),
     ]
 
 
@@ -93,11 +99,13 @@ def roster_lines(seats, on=None):
         period = seat.body.period
         day = on or period.default_day()
         holders = seat.holders_on(day)
-        person = party = ""
+        person = party = email = phone = ""
         start = end = None
         if holders:
             appointment = holders[0]
             person = appointment.person.full_name
+            contact = appointment.person.public_contact()
+            email, phone = contact.email, contact.phone
             party = appointment.person.party.abbreviation if appointment.person.party else ""
             start, end = appointment.start, appointment.end
         elif seat.office_label:
@@ -117,6 +125,8 @@ def roster_lines(seats, on=None):
                 party=party,
                 start=start,
                 end=end,
+                email=email,
+                phone=phone,
             )
         )
     return lines
@@ -178,7 +188,7 @@ def as_xlsx(lines, title, about):
                 cell.number_format = "yyyy-mm-dd"
             else:
                 _set_text(cell, value or "")
-    widths = [12, 40, 28, 18, 16, 28, 7, 12, 12]
+    widths = [12, 40, 28, 18, 16, 28, 7, 12, 12, 30, 16]
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"

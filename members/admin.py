@@ -70,8 +70,17 @@ class PersonAdmin(RegistryAdmin):
         (
             _("Kontaktuppgifter"),
             {
-                "fields": ("email", "phone"),
-                "description": _("Visas bara i administrationen, aldrig på publika sidor."),
+                "fields": (
+                    ("email", "email_consent_on"),
+                    ("phone", "phone_consent_on"),
+                    ("photo", "photo_consent_on"),
+                ),
+                "description": _(
+                    "Visas bara i administrationen, utom de uppgifter personen har samtyckt "
+                    "till att publicera: ange datum för samtycket vid uppgiften. Töm datumet "
+                    "när samtycket återkallas; uppgiften försvinner då från alla publika "
+                    "sidor, exporter och API:t."
+                ),
             },
         ),
         (_("Publicering"), {"fields": ("is_published", "note")}),

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 SECRETS = ("hemlig@example.se", "070-999 99 99", "Skyddad identitet", "Hemligsson", "hemlig-person")
 SECRETS += ("svahn@example.se", "019-123 45 67", "Ringer helst före nio")
-FORBIDDEN_KEYS = {"email", "phone", "note", "is_published", "appointed_by", "contact_details"}
+# email and contact_details exist, but hold only what a person consented to publish
+# (tests/test_contact_consent.py); without consent the SECRETS above never appear.
+FORBIDDEN_KEYS = {"phone", "note", "is_published", "appointed_by"}
 
 # The public fields of each kind of object: a new field must be added here on purpose.
 ALLOWLIST = {
@@ -30,6 +32,9 @@ ALLOWLIST = {
         "party_id",
         "organization_id",
         "title",
+        "email",
+        "image",
+        "contact_details",
         "url",
         "updated_at",
     },

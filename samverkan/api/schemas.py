@@ -55,6 +55,11 @@ def choice(choices: type[Any], attribute: str | None = None) -> Any:
     return Field(validation_alias=attribute, json_schema_extra={"enum": list(choices.values)})
 
 
+class ContactDetail(Schema):
+    type: str = Field(description="email or voice (a phone number).")
+    value: str
+
+
 class Period(Schema):
     id: str = source("slug", "Slug, e.g. 2023-2026.")
     name: str
@@ -134,6 +139,9 @@ class Body(Schema):
     county_part_id: SlugOf = source("county_part")
     member_organization_ids: list[str]
     rules: list[Rule]
+    contact_details: list[ContactDetail] = Field(
+        [], description="The body's public functional mailbox, if it has one."
+    )
     url: Url = source(PAGE, "The public page.")
     updated_at: datetime.datetime
 
@@ -144,6 +152,10 @@ class Body(Schema):
     @staticmethod
     def resolve_member_organization_ids(body: structure.Body) -> list[str]:
         return sorted(org.slug for org in body.member_organisations.all())
+
+    @staticmethod
+    def resolve_contact_details(body: structure.Body) -> list[dict[str, str]]:
+        return [{"type": "email", "value": body.public_email}] if body.public_email else []
 
 
 class Post(Schema):
@@ -171,8 +183,28 @@ class Person(Schema):
     party_id: PartyIdOf = source("party")
     organization_id: SlugOf = source("organisation", "The organization the person represents.")
     title: str
+    # Contact details only where the person consented (Person.public_contact).
+    email: str | None = Field(None, description="Work e-mail; only with the person's consent.")
+    image: Url | None = Field(None, description="The photo; only with the person's consent.")
+    contact_details: list[ContactDetail] = Field(
+        [], description="Work e-mail and phone; only with the person's consent."
+    )
     url: Url = source(PAGE, "The public page.")
     updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_email(person: Any) -> str | None:
+        return person.public_contact().email or None
+
+    @staticmethod
+    def resolve_image(person: Any) -> str | None:
+        return person.public_contact().photo_url or None
+
+    @staticmethod
+    def resolve_contact_details(person: Any) -> list[dict[str, str]]:
+        contact = person.public_contact()
+        details = [("email", contact.email), ("voice", contact.phone)]
+        return [{"type": kind, "value": value} for kind, value in details if value]
 
 
 class Membership(Schema):
@@ -283,5 +315,14 @@ class Error(Schema):
 
 # The objects the docs page describes, in its order.
 OBJECTS = ["Period", "CountyPart", "Organization", "Identifier", "Party", "Body", "Rule", "Post"]
-OBJECTS += ["Person", "Membership", "Meeting", "AgendaItem", "Attendance", "Decision", "FollowUp"]
+OBJECTS += [
+    "ContactDetail",
+    "Person",
+    "Membership",
+    "Meeting",
+    "AgendaItem",
+    "Attendance",
+    "Decision",
+    "FollowUp",
+]
 OBJECTS += ["Index", "Error"]
