@@ -299,7 +299,7 @@ class BodyQuerySet(TreeQuerySet):
                 "rules", queryset=CompositionRule.objects.select_related("organisation")
             ),
             "member_organisations",
-            models.Prefetch("seats", queryset=Seat.objects.with_appointments()),
+            models.Prefetch("seats", queryset=Seat.objects.with_appointments(officer_terms=True)),
         )
 
     def search(self, text):
@@ -546,6 +546,7 @@ class Body(MPTTModel):
         (``Seat.objects.with_appointments()``).
         """
         seats = list(self.seats.all())
+        positions = dated_positions(seats, on)
         backing = {}
         for seat in seats:
             if seat.backs_id:
@@ -559,12 +560,17 @@ class Body(MPTTModel):
             if seat.role == Seat.Role.ORDINARY:
                 group.rows.append(
                     RosterRow(
-                        ordinary=RosterCell(seat, on),
-                        substitutes=[RosterCell(sub, on) for sub in backing.get(seat.pk, [])],
+                        ordinary=RosterCell(seat, on, positions[seat.pk]),
+                        substitutes=[
+                            RosterCell(sub, on, positions[sub.pk])
+                            for sub in backing.get(seat.pk, [])
+                        ],
                     )
                 )
             elif seat.backs_id not in ordinary_ids:
-                group.rows.append(RosterRow(ordinary=None, substitutes=[RosterCell(seat, on)]))
+                group.rows.append(
+                    RosterRow(ordinary=None, substitutes=[RosterCell(seat, on, positions[seat.pk])])
+                )
         return list(groups.values())
 
     def former_appointments(self, on):
@@ -765,17 +771,18 @@ class SeatQuerySet(models.QuerySet):
             queryset = queryset.filter(query)
         return queryset
 
-    def with_appointments(self):
-        """Seats with their holders, ready for a roster, in a fixed number of queries."""
+    def with_appointments(self, officer_terms=False):
+        """Seats with their holders, ready for a roster, in a fixed number of queries;
+        with ``officer_terms`` also the holders' dated roles (one query more)."""
         from members.models import Appointment
 
+        holders = Appointment.objects.public().select_related("person__party")
+        if officer_terms:
+            holders = holders.prefetch_related("officer_terms")
         # Unpublished holders are fetched apart, with dates only, so that a seat they
         # hold is not reported vacant while their names never reach a template.
         return self.select_related("organisation", "backs").prefetch_related(
-            models.Prefetch(
-                "appointments",
-                queryset=Appointment.objects.public().select_related("person__party"),
-            ),
+            models.Prefetch("appointments", queryset=holders),
             models.Prefetch(
                 "appointments",
                 queryset=Appointment.objects.unpublished().only("seat_id", "start", "end"),
@@ -1006,11 +1013,42 @@ class ChartNode:
     children: list = field(default_factory=list)
 
 
+def dated_positions(seats, day):
+    """The position of each seat on the day: {seat pk: Seat.Position value}.
+
+    ``Seat.position`` is the default. A dated officer term (members/officers.py) running
+    on the day gives its holder's seat the term's role, and takes a chair or vice-chair
+    role it covers away from seats that have it only by default. Reads the prefetched
+    ``appointments`` and their ``officer_terms`` (``with_appointments(officer_terms=True)``);
+    without them every seat keeps its default.
+    """
+    held = {}
+    for seat in seats:
+        for appointment in seat.holders_on(day):
+            cache = getattr(appointment, "_prefetched_objects_cache", {})
+            for term in cache.get("officer_terms", ()):
+                if term.covers(day):
+                    held[seat.pk] = term.role
+    taken = set(held.values()) & {Seat.Position.CHAIR, Seat.Position.VICE_CHAIR}
+    positions = {}
+    for seat in seats:
+        if seat.pk in held:
+            positions[seat.pk] = held[seat.pk]
+        elif seat.position in taken:
+            positions[seat.pk] = Seat.Position.MEMBER
+        else:
+            positions[seat.pk] = seat.position
+    return positions
+
+
 class RosterCell:
     """One seat on a date: the people holding it, or its office label, or vacant."""
 
-    def __init__(self, seat, on):
+    def __init__(self, seat, on, position=None):
         self.seat = seat
+        # The position on the day: a dated officer term may override the seat's default.
+        self.position = position or seat.position
+        self.position_label = Seat.Position(self.position).label
         self.holders = seat.holders_on(on)
         self.is_vacant = seat.is_vacant_on(on)
         # Held, but by someone who is not published: say so, without a name.

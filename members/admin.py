@@ -10,7 +10,7 @@ from bodies.admin import BodyListFilter, PeriodListFilter, ended_appointment_mes
 from bodies.admin_rights import RegistryAdmin, RegistryInline, RightsMixin
 from bodies.rights import forget_roles, open_periods_q
 from members.forms import AppointmentInlineFormSet
-from members.models import Appointment, Party, Person, UserRoles
+from members.models import Appointment, OfficerTerm, Party, Person, UserRoles
 
 
 class AppointmentPeriodListFilter(PeriodListFilter):
@@ -108,6 +108,15 @@ class PersonAdmin(RegistryAdmin):
         return f"{person.last_name}, {person.first_name}"
 
 
+class OfficerTermInline(RegistryInline, admin.TabularInline):
+    """Chair, vice chair or secretary for dates: overrides the seat's position then."""
+
+    model = OfficerTerm
+    extra = 0
+    fields = ("role", "start", "end")
+    verbose_name_plural = _("roller med datum (ordförande, vice ordförande, sekreterare)")
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(RegistryAdmin):
     list_display = ("person", "body", "organisation", "role", "start", "end")
@@ -123,6 +132,7 @@ class AppointmentAdmin(RegistryAdmin):
     date_hierarchy = "start"
     autocomplete_fields = ("person", "seat")
     fields = ("person", "seat", "start", "end", "appointed_by", "note")
+    inlines = (OfficerTermInline,)
 
     def scope(self, request, queryset):
         """Appointments to seats the editor's organisations hold, in open periods."""

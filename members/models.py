@@ -448,3 +448,7 @@ class UserRoles(models.Model):
             organisation_ids=frozenset(row.organisations.values_list("pk", flat=True)),
             body_ids=frozenset(row.bodies.values_list("pk", flat=True)),
         )
+
+
+# Dated officer roles live in a module of their own; imported so Django registers them.
+from members.officers import OfficerTerm  # noqa: E402, F401
