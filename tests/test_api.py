@@ -49,6 +49,7 @@ ALLOWLIST = {
         "position",
         "start_date",
         "end_date",
+        "officer_roles",
         "updated_at",
     },
     "Attendance": {"person_id", "role", "status", "replaces_id", "on_behalf_of_id"},
@@ -414,9 +415,10 @@ LIMITS = {
     "people": 2,
     "people in a body on a day": 2,
     "person": 1,
-    "memberships": 2,
-    "memberships on a day": 2,
-    "membership": 1,
+    # +1: the dated officer roles (members/officers.py).
+    "memberships": 2 + 1,
+    "memberships on a day": 2 + 1,
+    "membership": 1 + 1,
     # +1: the unpublished people's names, to screen the free text (meetings/privacy.py).
     "meetings": 5 + 1,
     "meetings of an organization": 6 + 1,

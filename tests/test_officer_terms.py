@@ -150,3 +150,13 @@ def test_the_body_page_reads_one_query_more_for_the_terms_whatever_their_number(
     with CaptureQueriesContext(connection) as many:
         client.get(body.get_absolute_url())
     assert len(many) == len(few)
+
+
+def test_the_api_gives_each_membership_its_dated_roles(client, council):
+    _body, anna, bo = council
+    OfficerTerm.objects.create(appointment=bo, role="chair", start=D(2025, 1, 1))
+    one = client.get(f"/api/v1/memberships/{bo.pk}/").json()
+    assert one["position"] == "member"  # the seat's default stays
+    assert one["officer_roles"] == [{"role": "chair", "start_date": "2025-01-01", "end_date": None}]
+    listed = client.get("/api/v1/memberships/").json()["results"]
+    assert {row["id"]: row["officer_roles"] for row in listed}[str(anna.pk)] == []

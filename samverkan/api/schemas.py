@@ -207,6 +207,12 @@ class Person(Schema):
         return [{"type": kind, "value": value} for kind, value in details if value]
 
 
+class OfficerRole(Schema):
+    role: str = choice(structure.Seat.Position)
+    start_date: datetime.date = source("start")
+    end_date: datetime.date | None = source("end", "Null: until further notice.")
+
+
 class Membership(Schema):
     id: Id = source("pk")
     person_id: str = source("person.slug")
@@ -218,6 +224,11 @@ class Membership(Schema):
     position: str = choice(structure.Seat.Position, "seat.position")
     start_date: datetime.date = source("start")
     end_date: datetime.date | None = source("end", "Null: until further notice.")
+    officer_roles: list[OfficerRole] = Field(
+        validation_alias="officer_terms",
+        description="Chair, vice chair or secretary for dates; on those days they override "
+        "the seat's position.",
+    )
     updated_at: datetime.datetime
 
 

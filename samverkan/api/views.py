@@ -143,6 +143,7 @@ def memberships_rows() -> QuerySet:
     return (
         Appointment.objects.public()
         .select_related("person", "seat__body__period", "seat__organisation")
+        .prefetch_related("officer_terms")
         .order_by(*in_tree, "seat__order", "seat_id", "start", "pk")
     )
 
