@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
-from bodies.models import Seat
+from bodies.models import Seat, dated_positions
 
 # Excel treats a cell starting with one of these as a formula (CSV injection), also
 # after leading spaces, and in their full-width or small forms (＝ ＋ － ＠, ﹦ …),
@@ -78,7 +78,7 @@ def seats_for(**filters):
     period, body in tree order, organisation, ordinary before substitute."""
     return (
         Seat.objects.filter(**filters)
-        .with_appointments()
+        .with_appointments(officer_terms=True)
         .select_related("body__period")
         .order_by(
             "body__period__start",
@@ -94,6 +94,15 @@ def seats_for(**filters):
 
 def roster_lines(seats, on=None):
     """A ``RosterLine`` per seat, read on ``on`` (default: each period's default day)."""
+    seats = list(seats)
+    by_body = {}
+    for seat in seats:
+        by_body.setdefault(seat.body_id, []).append(seat)
+    # The position on the day: a dated officer term overrides the seat's default.
+    positions = {}
+    for body_seats in by_body.values():
+        day = on or body_seats[0].body.period.default_day()
+        positions.update(dated_positions(body_seats, day))
     lines = []
     for seat in seats:
         period = seat.body.period
@@ -120,7 +129,7 @@ def roster_lines(seats, on=None):
                 body=seat.body.name,
                 organisation=seat.organisation.name,
                 seat_kind=seat.get_role_display().capitalize(),
-                position=seat.get_position_display().capitalize(),
+                position=Seat.Position(positions[seat.pk]).label.capitalize(),
                 person=person,
                 party=party,
                 start=start,

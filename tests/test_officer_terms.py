@@ -160,3 +160,13 @@ def test_the_api_gives_each_membership_its_dated_roles(client, council):
     assert one["officer_roles"] == [{"role": "chair", "start_date": "2025-01-01", "end_date": None}]
     listed = client.get("/api/v1/memberships/").json()["results"]
     assert {row["id"]: row["officer_roles"] for row in listed}[str(anna.pk)] == []
+
+
+def test_the_roster_export_shows_the_role_of_the_day(client, council):
+    body, _anna, bo = council
+    OfficerTerm.objects.create(appointment=bo, role="chair", start=D(2025, 1, 1))
+    url = f"/perioder/{body.period.slug}/{body.slug}/ledamoter.csv"
+    before = client.get(url, {"datum": "2024-05-01"}).content.decode("utf-8-sig")
+    after = client.get(url, {"datum": "2025-05-01"}).content.decode("utf-8-sig")
+    assert ";Ordförande;Anna Ordförande;" in before and ";Ledamot;Bo Kommunal;" in before
+    assert ";Ledamot;Anna Ordförande;" in after and ";Ordförande;Bo Kommunal;" in after
