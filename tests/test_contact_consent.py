@@ -96,7 +96,6 @@ def test_with_consent_every_output_shows_the_consented_fields(client, world):
     photo = client.get(f"/personer/{person.slug}/foto/")
     assert (photo.status_code, photo["Content-Type"]) == (200, "image/png")
     assert b"".join(photo.streaming_content).startswith(b"\x89PNG")
-    photo.close()
     api = client.get(f"/api/v1/people/{person.slug}/").json()
     assert api["email"] == EMAIL
     assert api["image"] == f"http://testserver/personer/{person.slug}/foto/"
