@@ -54,6 +54,7 @@ def meeting_data(body, **extra):
         "agenda_items-0-text": "",
         "agenda_items-0-decision": "",
         "agenda_items-0-reports_on": "",
+        **management("decisions", 0),
         **management("attendances", 0),
         **management("adjuster_roles", 0),
         **extra,
