@@ -34,6 +34,9 @@ LIMITS = {
     "accessibility": 0,
     # Its feed (not a page) is counted in test_period_changes.
     "period changes": 9,
+    # Body and period choices, the count, the page, the unpublished names.
+    "decisions": 5,
+    "decisions filtered": 5,
 }
 
 
@@ -60,6 +63,8 @@ def pages(data):
         f"&till={data.periods[1].slug}",
         "accessibility": "/tillganglighet/",
         "period changes": data.current.get_absolute_url() + "andringar/?fran=2000-01-01",
+        "decisions": "/beslut/",
+        "decisions filtered": f"/beslut/?organ={body.slug}&typ=recommendation&q=a",
     }
 
 
