@@ -432,7 +432,9 @@ LIMITS = {
 
 def endpoints(body, seat, person, appointment, meeting):
     body_id = f"{body.period.slug}/{body.slug}"
-    decision = Decision.objects.filter(meeting=meeting).first()
+    decision = Decision.objects.filter(meeting=meeting).first() or Decision.objects.create(
+        meeting=meeting, title="Mötestider"
+    )
     return {
         "index": "/api/v1/",
         "periods": "/api/v1/periods/?page_size=200",
