@@ -592,7 +592,15 @@ class BodyAdmin(PrefetchingChangeListMixin, RegistryAdmin, DraggableMPTTAdmin):
         ),
         (
             pgettext_lazy("body mandate", "Uppdrag"),
-            {"fields": ("purpose", "legal_basis", "min_meetings_per_year", "closing_note")},
+            {
+                "fields": (
+                    "purpose",
+                    "legal_basis",
+                    "min_meetings_per_year",
+                    "public_email",
+                    "closing_note",
+                )
+            },
         ),
         (
             _("Sammansättning"),

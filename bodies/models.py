@@ -300,7 +300,7 @@ class BodyQuerySet(TreeQuerySet):
                 "rules", queryset=CompositionRule.objects.select_related("organisation")
             ),
             "member_organisations",
-            models.Prefetch("seats", queryset=Seat.objects.with_appointments()),
+            models.Prefetch("seats", queryset=Seat.objects.with_appointments(officer_terms=True)),
         )
 
     def search(self, text):
@@ -389,6 +389,14 @@ class Body(MPTTModel):
         blank=True,
     )
     legal_basis = models.CharField(_("grund eller beslut"), max_length=300, blank=True)
+    public_email = models.EmailField(
+        _("funktionsbrevlåda"),
+        blank=True,
+        help_text=_(
+            "En gemensam adress som får visas publikt, t.ex. rådets kansli. Aldrig en "
+            "enskild persons adress."
+        ),
+    )
     closing_note = models.TextField(
         _("när organet upphör"),
         blank=True,
@@ -734,16 +742,17 @@ class SeatQuerySet(models.QuerySet):
         )
         return Completeness(**counts)
 
-    def with_appointments(self):
-        """Seats with their holders, ready for a roster, in a fixed number of queries."""
+    def with_appointments(self, officer_terms=False):
+        """Seats with their holders, ready for a roster, in a fixed number of queries;
+        with ``officer_terms`` also the holders' dated roles (one query more)."""
         appointments = appointment_model().objects
+        holders = appointments.public().select_related("person__party")
+        if officer_terms:
+            holders = holders.prefetch_related("officer_terms")
         # Unpublished holders are fetched apart, with dates only, so that a seat they
         # hold is not reported vacant while their names never reach a template.
         return self.select_related("organisation", "backs").prefetch_related(
-            models.Prefetch(
-                "appointments",
-                queryset=appointments.public().select_related("person__party"),
-            ),
+            models.Prefetch("appointments", queryset=holders),
             models.Prefetch(
                 "appointments",
                 queryset=appointments.unpublished().only("seat_id", "start", "end"),

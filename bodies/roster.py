@@ -40,8 +40,11 @@ class RosterCell:
     """One seat on a date: the people holding it, or its office label, or vacant, or
     nothing known ("uppgift saknas")."""
 
-    def __init__(self, seat, on):
+    def __init__(self, seat, on, position=None):
         self.seat = seat
+        # The position on the day: a dated officer term may override the seat's default.
+        self.position = position or seat.position
+        self.position_label = seat.Position(self.position).label
         self.holders = seat.holders_on(on)
         self.state = seat.state_on(on)
         self.is_vacant = self.state == SeatState.VACANT
@@ -71,6 +74,7 @@ class RosterGroup:
 def roster(body, on):
     """Who holds the body's seats on the date, grouped by organisation (see ``Body.roster``)."""
     seats = list(body.seats.all())
+    positions = dated_positions(seats, on)
     backing = {}
     for seat in seats:
         if seat.backs_id:
@@ -84,10 +88,45 @@ def roster(body, on):
         if seat.role == seat.Role.ORDINARY:
             group.rows.append(
                 RosterRow(
-                    ordinary=RosterCell(seat, on),
-                    substitutes=[RosterCell(sub, on) for sub in backing.get(seat.pk, [])],
+                    ordinary=RosterCell(seat, on, positions[seat.pk]),
+                    substitutes=[
+                        RosterCell(sub, on, positions[sub.pk]) for sub in backing.get(seat.pk, [])
+                    ],
                 )
             )
         elif seat.backs_id not in ordinary_ids:
-            group.rows.append(RosterRow(ordinary=None, substitutes=[RosterCell(seat, on)]))
+            group.rows.append(
+                RosterRow(ordinary=None, substitutes=[RosterCell(seat, on, positions[seat.pk])])
+            )
     return list(groups.values())
+
+
+def dated_positions(seats, day):
+    """The position of each seat on the day: {seat pk: Seat.Position value}.
+
+    ``Seat.position`` is the default. A dated officer term (members/officers.py) running
+    on the day gives its holder's seat the term's role, and takes a chair or vice-chair
+    role it covers away from seats that have it only by default. Reads the prefetched
+    ``appointments`` and their ``officer_terms`` (``with_appointments(officer_terms=True)``);
+    without them every seat keeps its default.
+    """
+    held = {}
+    for seat in seats:
+        for appointment in seat.holders_on(day):
+            cache = getattr(appointment, "_prefetched_objects_cache", {})
+            for term in cache.get("officer_terms", ()):
+                if term.covers(day):
+                    held[seat.pk] = term.role
+    if not seats:
+        return {}
+    position = seats[0].Position
+    taken = set(held.values()) & {position.CHAIR, position.VICE_CHAIR}
+    positions = {}
+    for seat in seats:
+        if seat.pk in held:
+            positions[seat.pk] = held[seat.pk]
+        elif seat.position in taken:
+            positions[seat.pk] = position.MEMBER
+        else:
+            positions[seat.pk] = seat.position
+    return positions

@@ -3,8 +3,8 @@
 A row says who held the seat on the day the roster is read for (the period's
 default day: today, or the nearest end of the period), with the dates of that
 appointment; an empty "Till" means until further notice. Only public data: a
-seat held by someone unpublished says so without the name, and contact details
-are never read.
+seat held by someone unpublished says so without the name, and a holder's work
+e-mail and phone only where they consented (``Person.public_contact``).
 """
 
 import csv
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 
 from bodies.models import Seat
+from bodies.roster import dated_positions
 
 # Excel treats a cell starting with one of these as a formula (CSV injection), also
 # after leading spaces, and in their full-width or small forms (＝ ＋ － ＠, ﹦ …),
@@ -38,6 +39,8 @@ class RosterLine:
     party: str
     start: datetime.date | None
     end: datetime.date | None
+    email: str = ""
+    phone: str = ""
 
     def values(self):
         return [
@@ -50,6 +53,8 @@ class RosterLine:
             self.party,
             self.start,
             self.end,
+            self.email,
+            self.phone,
         ]
 
 
@@ -64,6 +69,8 @@ def headers():
         gettext("Parti"),
         gettext("Från"),
         gettext("Till"),
+        gettext("E-post"),
+        gettext("Telefon"),
     ]
 
 
@@ -72,7 +79,7 @@ def seats_for(**filters):
     period, body in tree order, organisation, ordinary before substitute."""
     return (
         Seat.objects.filter(**filters)
-        .with_appointments()
+        .with_appointments(officer_terms=True)
         .select_related("body__period")
         .order_by(
             "body__period__start",
@@ -88,16 +95,27 @@ def seats_for(**filters):
 
 def roster_lines(seats, on=None):
     """A ``RosterLine`` per seat, read on ``on`` (default: each period's default day)."""
+    seats = list(seats)
+    by_body = {}
+    for seat in seats:
+        by_body.setdefault(seat.body_id, []).append(seat)
+    # The position on the day: a dated officer term overrides the seat's default.
+    positions = {}
+    for body_seats in by_body.values():
+        day = on or body_seats[0].body.period.default_day()
+        positions.update(dated_positions(body_seats, day))
     lines = []
     for seat in seats:
         period = seat.body.period
         day = on or period.default_day()
         holders = seat.holders_on(day)
-        person = party = ""
+        person = party = email = phone = ""
         start = end = None
         if holders:
             appointment = holders[0]
             person = appointment.person.full_name
+            contact = appointment.person.public_contact()
+            email, phone = contact.email, contact.phone
             party = appointment.person.party.abbreviation if appointment.person.party else ""
             start, end = appointment.start, appointment.end
         elif seat.office_label:
@@ -115,11 +133,13 @@ def roster_lines(seats, on=None):
                 body=seat.body.name,
                 organisation=seat.organisation.name,
                 seat_kind=seat.get_role_display().capitalize(),
-                position=seat.get_position_display().capitalize(),
+                position=Seat.Position(positions[seat.pk]).label.capitalize(),
                 person=person,
                 party=party,
                 start=start,
                 end=end,
+                email=email,
+                phone=phone,
             )
         )
     return lines
@@ -181,7 +201,7 @@ def as_xlsx(lines, title, about):
                 cell.number_format = "yyyy-mm-dd"
             else:
                 _set_text(cell, value or "")
-    widths = [12, 40, 28, 18, 16, 28, 7, 12, 12]
+    widths = [12, 40, 28, 18, 16, 28, 7, 12, 12, 30, 16]
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"

@@ -22,7 +22,16 @@ from django.utils.translation import gettext_lazy as _
 from bodies.admin_rights import RegistryAdmin, RegistryInline, perm_name
 from bodies.models import Body
 from bodies.rights import open_periods_q
-from meetings.models import Adjuster, AgendaItem, Attachment, Attendance, Meeting, ReportingDuty
+from meetings.models import (
+    Adjuster,
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Decision,
+    DecisionResponse,
+    Meeting,
+    ReportingDuty,
+)
 from meetings.privacy import UnpublishedNames
 
 CONFIRM_NAMES = "confirm_names"
@@ -92,6 +101,8 @@ class FreeTextPrivacyMixin:
             return gettext("mötet")
         if isinstance(part, AgendaItem):
             return gettext("ärende %(number)s") % {"number": part.number}
+        if isinstance(part, Decision):
+            return gettext("beslut %(number)s") % {"number": part.number}
         return gettext("bilagan ”%(title)s”") % {"title": part.title}
 
     def names_to_confirm(self, obj, names):
@@ -188,6 +199,36 @@ class AgendaItemInline(RegistryInline, admin.StackedInline):
     verbose_name_plural = _("dagordning och beslut")
 
 
+class DecisionInline(RegistryInline, admin.StackedInline):
+    """The meeting's decisions, numbered per body and year when saved."""
+
+    model = Decision
+    extra = 0
+    fields = (
+        ("serial", "kind", "status"),
+        "title",
+        "agenda_item",
+        "text",
+        "addressee",
+    )
+    show_change_link = True
+    verbose_name_plural = _("beslut och rekommendationer (med nummer och uppföljning)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._meeting = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_item":
+            meeting = getattr(self, "_meeting", None)
+            kwargs["queryset"] = (
+                AgendaItem.objects.filter(meeting=meeting)
+                if meeting is not None and meeting.pk
+                else AgendaItem.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class AttendanceForm(forms.ModelForm):
     """One row of the attendance grid; a row filled in from the roster counts as typed."""
 
@@ -272,7 +313,7 @@ class MeetingAdmin(FreeTextPrivacyMixin, RegistryAdmin):
     date_hierarchy = "start"
     ordering = ("-start",)
     autocomplete_fields = ("body", "chair", "secretary")
-    inlines = (AgendaItemInline, AttendanceInline, AdjusterInline)
+    inlines = (AgendaItemInline, DecisionInline, AttendanceInline, AdjusterInline)
     readonly_fields = ("warnings_display", "public_link")
     save_on_top = True
     actions = ("confirm_names_action",)
@@ -294,7 +335,8 @@ class MeetingAdmin(FreeTextPrivacyMixin, RegistryAdmin):
 
     def text_parts(self, obj):
         items = list(obj.agenda_items.prefetch_related("attachments"))
-        return [obj, *items, *(a for item in items for a in item.attachments.all())]
+        attachments = [a for item in items for a in item.attachments.all()]
+        return [obj, *items, *attachments, *obj.decisions.select_related("body")]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_warning_flags()
@@ -438,6 +480,68 @@ class AgendaItemAdmin(FreeTextPrivacyMixin, RegistryAdmin):
     @admin.display(description=_("beslut"), boolean=True)
     def has_decision(self, obj):
         return bool(obj.decision)
+
+
+class DecisionResponseInline(RegistryInline, admin.TabularInline):
+    model = DecisionResponse
+    extra = 0
+    fields = ("organisation", "status", "decided_on", "reference")
+    autocomplete_fields = ("organisation",)
+    verbose_name_plural = _("uppföljning per organisation (för en rekommendation)")
+
+
+@admin.register(Decision)
+class DecisionAdmin(FreeTextPrivacyMixin, RegistryAdmin):
+    list_display = ("number_display", "title", "kind", "status", "follow_up", "meeting")
+    list_filter = ("kind", "status", "body__period")
+    list_select_related = ("body__period", "meeting__body")
+    search_fields = ("title", "text", "addressee", "body__name", "body__short_name")
+    autocomplete_fields = ("meeting", "agenda_item")
+    inlines = (DecisionResponseInline,)
+    actions = ("address_seat_holders", "confirm_names_action")
+    ordering = ("-year", "body__name", "-serial")
+    fieldsets = (
+        (None, {"fields": ("meeting", "agenda_item", ("serial", "kind"), "title", "text")}),
+        (_("Mottagare och uppföljning"), {"fields": ("addressee", "status", "follow_up_note")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_follow_up()
+
+    def get_fieldsets(self, request, obj=None):
+        return [*self.privacy_fieldsets(request, obj), *self.fieldsets]
+
+    def scope(self, request, queryset):
+        """Decisions of the meeting secretary's bodies, in open periods."""
+        return queryset.filter(
+            open_periods_q("body__period__"), body__in=self.roles(request).body_ids
+        )
+
+    def period_of(self, obj):
+        return obj.body.period
+
+    @admin.display(description=_("nummer"), ordering="serial")
+    def number_display(self, obj):
+        return obj.number
+
+    @admin.display(description=_("organisationernas beslut"))
+    def follow_up(self, obj):
+        return obj.follow_up_summary() or "–"
+
+    @admin.action(
+        description=_("Lägg till organisationerna med plats i organet som mottagare"),
+        permissions=["change"],
+    )
+    def address_seat_holders(self, request, queryset):
+        added = 0
+        for decision in queryset.select_related("meeting__body__period"):
+            if not self.has_change_permission(request, decision):
+                raise PermissionDenied
+            added += decision.address_seat_holders()
+        messages.success(
+            request,
+            gettext("%(count)s organisationer lades till i uppföljningen.") % {"count": added},
+        )
 
 
 @admin.register(ReportingDuty)

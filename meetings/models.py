@@ -132,6 +132,13 @@ class MeetingQuerySet(ScreenedQuerySet):
                     ),
                 ),
                 models.Prefetch(
+                    "decisions",
+                    queryset=Decision.objects.screened(names)
+                    .select_related("body", "agenda_item")
+                    .with_follow_up()
+                    .order_by("serial", "pk"),
+                ),
+                models.Prefetch(
                     "attendances",
                     queryset=Attendance.objects.public()
                     .select_related("person__party", "organisation", "replaces")
@@ -848,3 +855,7 @@ def add_months(day, months):
         except ValueError:
             continue
     raise ValueError(day)
+
+
+# The register of decisions lives in a module of its own; imported so Django registers it.
+from meetings.decisions import Decision, DecisionResponse  # noqa: E402, F401

@@ -3,6 +3,7 @@
 | model | registry secretary | organisation editor | meeting secretary for Y |
 |---|---|---|---|
 | meetings, agenda items, attendance, adjusters, attachments | all | – | Y's, open periods |
+| decisions and their follow-up per organisation | all | – | Y's, open periods |
 | reporting duties | all | – | – |
 """
 
@@ -46,6 +47,16 @@ def keeps_meeting_part(user, part) -> bool:
 
 
 @rules.predicate
+def keeps_decision_response(user, response) -> bool:
+    """A follow-up row: decided by its decision's meeting."""
+    if response is None:
+        return roles_of(user).is_meeting_secretary
+    decision = parent(response, "decision")
+    meeting = parent(decision, "meeting") if decision is not None else None
+    return meeting is not None and keeps_minutes_of(user, meeting)
+
+
+@rules.predicate
 def keeps_attachment(user, attachment) -> bool:
     if attachment is None:
         return roles_of(user).is_meeting_secretary
@@ -56,9 +67,12 @@ def keeps_attachment(user, attachment) -> bool:
 
 for action in ("view", "add", "change", "delete"):
     rules.add_perm(f"meetings.{action}_meeting", is_registry_secretary | keeps_meeting)
-    for model in ("agendaitem", "attendance", "adjuster"):
+    for model in ("agendaitem", "attendance", "adjuster", "decision"):
         rules.add_perm(f"meetings.{action}_{model}", is_registry_secretary | keeps_meeting_part)
     rules.add_perm(f"meetings.{action}_attachment", is_registry_secretary | keeps_attachment)
+    rules.add_perm(
+        f"meetings.{action}_decisionresponse", is_registry_secretary | keeps_decision_response
+    )
     rules.add_perm(f"meetings.{action}_reportingduty", is_registry_secretary)
 
 rules.add_perm("meetings", is_registry_secretary | is_meeting_secretary)

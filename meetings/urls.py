@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import decision_views, views
 
 app_name = "meetings"
 
@@ -22,4 +22,8 @@ urlpatterns = [
         views.feed,
         name="organisation_feed",
     ),
+    # /beslut/?organ=…&period=…&typ=…&status=…&q=…, /beslut/12/, /beslut/beslut.csv
+    path("beslut/", decision_views.decision_list, name="decisions"),
+    path("beslut/beslut.csv", decision_views.decisions_csv, name="decisions_csv"),
+    path("beslut/<int:pk>/", decision_views.decision, name="decision"),
 ]

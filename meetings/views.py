@@ -43,6 +43,9 @@ def meeting(request, pk):
     members = [a for a in attendances if a.role != Attendance.Role.OTHER]
     others = [a for a in attendances if a.role == Attendance.Role.OTHER]
     items = list(meeting.agenda_items.all())
+    decisions = list(meeting.decisions.all())
+    for item in items:
+        item.registered = [d for d in decisions if d.agenda_item_id == item.pk]
     body = meeting.body
     return render(
         request,
@@ -52,6 +55,7 @@ def meeting(request, pk):
             "body": body,
             "items": items,
             "decision_count": sum(1 for item in items if item.decision),
+            "decisions": decisions,
             "members": members,
             "others": others,
             "present_count": sum(1 for a in members if a.attended),

@@ -14,7 +14,7 @@ from bodies.models import Body, Seat
 from bodies.rights import forget_roles, open_periods_q
 from members.admin_roster import RosterAdminMixin
 from members.forms import AppointmentInlineFormSet
-from members.models import Appointment, Party, Person, UserRoles
+from members.models import Appointment, OfficerTerm, Party, Person, UserRoles
 
 
 class SeatAppointmentInline(RegistryInline, admin.TabularInline):
@@ -116,8 +116,17 @@ class PersonAdmin(RegistryAdmin):
         (
             _("Kontaktuppgifter"),
             {
-                "fields": ("email", "phone"),
-                "description": _("Visas bara i administrationen, aldrig på publika sidor."),
+                "fields": (
+                    ("email", "email_consent_on"),
+                    ("phone", "phone_consent_on"),
+                    ("photo", "photo_consent_on"),
+                ),
+                "description": _(
+                    "Visas bara i administrationen, utom de uppgifter personen har samtyckt "
+                    "till att publicera: ange datum för samtycket vid uppgiften. Töm datumet "
+                    "när samtycket återkallas; uppgiften försvinner då från alla publika "
+                    "sidor, exporter och API:t."
+                ),
             },
         ),
         (_("Publicering"), {"fields": ("is_published", "note")}),
@@ -145,6 +154,15 @@ class PersonAdmin(RegistryAdmin):
         return f"{person.last_name}, {person.first_name}"
 
 
+class OfficerTermInline(RegistryInline, admin.TabularInline):
+    """Chair, vice chair or secretary for dates: overrides the seat's position then."""
+
+    model = OfficerTerm
+    extra = 0
+    fields = ("role", "start", "end")
+    verbose_name_plural = _("roller med datum (ordförande, vice ordförande, sekreterare)")
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(RegistryAdmin):
     list_display = ("person", "body", "organisation", "role", "start", "end")
@@ -160,6 +178,7 @@ class AppointmentAdmin(RegistryAdmin):
     date_hierarchy = "start"
     autocomplete_fields = ("person", "seat")
     fields = ("person", "seat", "start", "end", "appointed_by", "note")
+    inlines = (OfficerTermInline,)
 
     def scope(self, request, queryset):
         """Appointments to seats the editor's organisations hold, in open periods."""

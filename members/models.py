@@ -1,7 +1,11 @@
 """People, their parties and their appointments to seats."""
 
+import uuid
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
@@ -32,6 +36,42 @@ class Party(models.Model):
 
     def __str__(self):
         return f"{self.abbreviation} – {self.name}"
+
+
+# A portrait is a few hundred kilobytes; anything larger is refused.
+MAX_PHOTO_SIZE = 5 * 1024 * 1024
+PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+
+
+def photo_path(instance, filename):
+    """A server-made name: the uploader's file name never reaches the disk."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    if extension not in PHOTO_EXTENSIONS:
+        extension = "jpg"
+    return f"personer/foton/{uuid.uuid4().hex}.{extension}"
+
+
+def validate_photo_size(file):
+    if getattr(file, "_committed", False):
+        return
+    if file.size is not None and file.size > MAX_PHOTO_SIZE:
+        raise ValidationError(
+            gettext("Bilden är för stor. Största tillåtna storlek är %(max)s MB.")
+            % {"max": MAX_PHOTO_SIZE // 1024 // 1024},
+            code="too_large",
+        )
+
+
+@dataclass(frozen=True)
+class PublicContact:
+    """What of a person's contact details the public may see: only consented fields."""
+
+    email: str = ""
+    phone: str = ""
+    photo_url: str = ""
+
+    def __bool__(self):
+        return bool(self.email or self.phone or self.photo_url)
 
 
 class PersonQuerySet(models.QuerySet):
@@ -70,9 +110,43 @@ class Person(models.Model):
         help_text=_("Den organisation personen företräder eller arbetar för."),
     )
     title = models.CharField(_("titel"), max_length=200, blank=True)
-    # Contact details are for the secretary only: never rendered on public pages.
+    # Contact details are for the secretary only, unless the person consented per field:
+    # every public output reads them through ``public_contact()``, nothing else.
     email = models.EmailField(_("e-post"), blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email_consent_on = models.DateField(
+        _("samtycke till publicering av e-post, datum"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Datum då personen samtyckte till att arbetsmejlen visas publikt. Töm fältet "
+            "när samtycket återkallas: adressen försvinner då från alla publika sidor, "
+            "exporter och API:t."
+        ),
+    )
+    phone_consent_on = models.DateField(
+        _("samtycke till publicering av telefon, datum"),
+        null=True,
+        blank=True,
+        help_text=_("Datum då personen samtyckte till att arbetstelefonen visas publikt."),
+    )
+    photo = models.ImageField(
+        _("foto"),
+        upload_to=photo_path,
+        validators=[
+            FileExtensionValidator(PHOTO_EXTENSIONS),
+            validate_photo_size,
+        ],
+        blank=True,
+        max_length=200,
+        help_text=_("Porträtt som JPEG, PNG eller WebP, högst 5 MB."),
+    )
+    photo_consent_on = models.DateField(
+        _("samtycke till publicering av foto, datum"),
+        null=True,
+        blank=True,
+        help_text=_("Datum då personen samtyckte till att fotot visas publikt."),
+    )
     is_published = models.BooleanField(
         _("publicerad"),
         default=True,
@@ -88,6 +162,23 @@ class Person(models.Model):
         ordering = ["last_name", "first_name"]
         verbose_name = _("person")
         verbose_name_plural = _("personer")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email_consent_on__isnull=True) | ~Q(email=""),
+                name="person_email_consent_needs_email",
+                violation_error_message=_("Samtycke till publicering kräver en e-postadress."),
+            ),
+            models.CheckConstraint(
+                condition=Q(phone_consent_on__isnull=True) | ~Q(phone=""),
+                name="person_phone_consent_needs_phone",
+                violation_error_message=_("Samtycke till publicering kräver ett telefonnummer."),
+            ),
+            models.CheckConstraint(
+                condition=Q(photo_consent_on__isnull=True) | ~Q(photo=""),
+                name="person_photo_consent_needs_photo",
+                violation_error_message=_("Samtycke till publicering kräver ett foto."),
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
@@ -98,6 +189,39 @@ class Person(models.Model):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        for value, consent in (
+            ("email", "email_consent_on"),
+            ("phone", "phone_consent_on"),
+            ("photo", "photo_consent_on"),
+        ):
+            day = getattr(self, consent)
+            if day and not getattr(self, value):
+                errors[consent] = _("Det finns inget att publicera: fyll i uppgiften först.")
+            elif day and day > today:
+                errors[consent] = _("Samtycket kan inte vara registrerat i framtiden.")
+        if errors:
+            raise ValidationError(errors)
+
+    def public_contact(self):
+        """The contact details the public may see: a field only with the person's
+        consent, nothing for an unpublished person. Every public page, export, feed
+        and the API read contact details here, so a withdrawn consent (the date
+        emptied) or unpublishing removes them everywhere at once."""
+        if not self.is_published:
+            return PublicContact()
+        return PublicContact(
+            email=self.email if self.email_consent_on and self.email else "",
+            phone=self.phone if self.phone_consent_on and self.phone else "",
+            photo_url=(
+                reverse("members:person_photo", args=[self.slug])
+                if self.photo_consent_on and self.photo
+                else ""
+            ),
+        )
 
 
 class AppointmentQuerySet(models.QuerySet):
@@ -324,3 +448,7 @@ class UserRoles(models.Model):
             organisation_ids=frozenset(row.organisations.values_list("pk", flat=True)),
             body_ids=frozenset(row.bodies.values_list("pk", flat=True)),
         )
+
+
+# Dated officer roles live in a module of their own; imported so Django registers them.
+from members.officers import OfficerTerm  # noqa: E402, F401

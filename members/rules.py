@@ -4,6 +4,7 @@
 |---|---|---|---|
 | people | all | people of X (view, add, change, delete) | – |
 | appointments | all | to seats held by X in open periods; an ended one is not deleted | – |
+| dated officer roles (chair, vice chair, secretary) | all | – | – |
 | parties, users and roles | all | – | – |
 """
 
@@ -38,6 +39,8 @@ def appointment_not_ended(user, appointment) -> bool:
 
 for action in ("view", "add", "change", "delete"):
     rules.add_perm(f"members.{action}_person", is_registry_secretary | edits_person)
+    # Who chairs a body is the body's decision, not an organisation's: the registry keeps it.
+    rules.add_perm(f"members.{action}_officerterm", is_registry_secretary)
     rules.add_perm(f"members.{action}_party", is_registry_secretary)
     rules.add_perm(f"members.{action}_userroles", is_registry_secretary)
     rules.add_perm(f"auth.{action}_user", is_registry_secretary)

@@ -7,6 +7,8 @@ app_name = "members"
 urlpatterns = [
     # /personer/anna-andersson/
     path("personer/<slug:slug>/", views.person, name="person"),
+    # /personer/anna-andersson/foto/ (only with the person's consent)
+    path("personer/<slug:slug>/foto/", views.person_photo, name="person_photo"),
     # /organisationer/, /organisationer/orebro-kommun/
     path("organisationer/", views.organisations, name="organisations"),
     path("organisationer/<slug:slug>/", views.organisation, name="organisation"),

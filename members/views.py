@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +28,8 @@ ATTENDANCE_PAGE_PARAM = "motessida"
 
 
 def person(request, slug):
-    """A published person: current seats, then earlier and later ones by period (paged),
-    then attendance (paged). No contact details."""
+    """A published person: the contact details they consented to publish, current
+    seats, then earlier and later ones by period (paged), then attendance (paged)."""
     person = get_object_or_404(
         Person.objects.public().select_related("party", "organisation"), slug=slug
     )
@@ -45,6 +46,7 @@ def person(request, slug):
         "members/person.html",
         {
             "person": person,
+            "contact": person.public_contact(),
             "current": list(current),
             "page": page,
             "seats_query": _page_query(request, SEATS_PAGE_PARAM),
@@ -54,6 +56,25 @@ def person(request, slug):
             "breadcrumbs": [(reverse("bodies:start"), gettext("Start"))],
         },
     )
+
+
+PHOTO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def person_photo(request, slug):
+    """/personer/<slug>/foto/: the photo, only while the person is published and the
+    consent to show it is recorded (``Person.public_contact``)."""
+    person = get_object_or_404(Person.objects.public(), slug=slug)
+    if not person.public_contact().photo_url:
+        raise Http404(gettext("Personen har inget publicerat foto."))
+    extension = person.photo.name.rsplit(".", 1)[-1].lower()
+    try:
+        handle = person.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404(gettext("Filen saknas.")) from None
+    response = FileResponse(handle, content_type=PHOTO_TYPES.get(extension, "image/jpeg"))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _page_query(request, param):

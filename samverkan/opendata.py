@@ -4,7 +4,8 @@ licence, with DCAT-AP-SE metadata that Sweden's data portal (dataportal.se) harv
 The zip holds one CSV file per kind of record — the same public fields and ids as the
 API (Popolo names), so a row of one file finds its rows in the others — and the
 period's structure file (docs/structure-json.md). Only what public pages show: no
-unpublished person, no contact details, no internal notes. The CSV files are plain
+unpublished person, no internal notes, and a person's work e-mail, phone and photo only
+where they consented (``Person.public_contact``). The CSV files are plain
 RFC 4180 (UTF-8, commas) with the exact values, for programs; the spreadsheet exports
 on the period pages are the ones made for Excel.
 """
@@ -44,6 +45,11 @@ class Table:
     name: str
     columns: list[str]
     rows: list[list]
+
+
+def contact_columns(contact):
+    """email, phone and the photo's site path: only what the person consented to."""
+    return [contact.email, contact.phone, contact.photo_url]
 
 
 def tables(period):
@@ -109,6 +115,7 @@ def tables(period):
                 "purpose",
                 "legal_basis",
                 "min_meetings_per_year",
+                "email",
             ],
             [
                 [
@@ -123,6 +130,7 @@ def tables(period):
                     b.purpose,
                     b.legal_basis,
                     b.min_meetings_per_year if b.min_meetings_per_year is not None else "",
+                    b.public_email,
                 ]
                 for b in bodies
             ],
@@ -144,7 +152,17 @@ def tables(period):
         ),
         Table(
             "persons.csv",
-            ["id", "given_name", "family_name", "party", "organization", "title"],
+            [
+                "id",
+                "given_name",
+                "family_name",
+                "party",
+                "organization",
+                "title",
+                "email",
+                "phone",
+                "image",
+            ],
             [
                 [
                     p.slug,
@@ -153,6 +171,7 @@ def tables(period):
                     p.party.abbreviation if p.party else "",
                     p.organisation.slug if p.organisation else "",
                     p.title,
+                    *contact_columns(p.public_contact()),
                 ]
                 for p in people
             ],

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from bodies.models import Body, ChangeStamp, Seat
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Decision, Meeting
 from members.models import Appointment, Person
 from samverkan.api import views as api
 from tests import bigdata
@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 SECRETS = ("hemlig@example.se", "070-999 99 99", "Skyddad identitet", "Hemligsson", "hemlig-person")
 SECRETS += ("svahn@example.se", "019-123 45 67", "Ringer helst före nio")
-FORBIDDEN_KEYS = {"email", "phone", "note", "is_published", "appointed_by", "contact_details"}
+# email and contact_details exist, but hold only what a person consented to publish
+# (tests/test_contact_consent.py); without consent the SECRETS above never appear.
+FORBIDDEN_KEYS = {"phone", "note", "is_published", "appointed_by"}
 
 # The public fields of each kind of object: a new field must be added here on purpose.
 ALLOWLIST = {
@@ -30,6 +32,9 @@ ALLOWLIST = {
         "party_id",
         "organization_id",
         "title",
+        "email",
+        "image",
+        "contact_details",
         "url",
         "updated_at",
     },
@@ -44,6 +49,7 @@ ALLOWLIST = {
         "position",
         "start_date",
         "end_date",
+        "officer_roles",
         "updated_at",
     },
     "Attendance": {"person_id", "role", "status", "replaces_id", "on_behalf_of_id"},
@@ -83,6 +89,10 @@ def registry(orebro_meetings):
         organisation=council.lead_organisation,
     )
     meeting.adjusters.add(hidden)
+    decision = Decision.objects.create(
+        meeting=meeting, title="Mötestider 2023", kind=Decision.Kind.RECOMMENDATION
+    )
+    decision.address_seat_holders()
     return meeting
 
 
@@ -117,6 +127,7 @@ def walk(client):
         "people": ("Person", lambda o: f"/api/v1/people/{o['id']}/"),
         "memberships": ("Membership", lambda o: f"/api/v1/memberships/{o['id']}/"),
         "meetings": ("Meeting", lambda o: f"/api/v1/meetings/{o['id']}/"),
+        "decisions": ("Decision", lambda o: f"/api/v1/decisions/{o['id']}/"),
     }
     assert set(index["endpoints"]) == set(details)
     texts = [json.dumps(index)]
@@ -171,6 +182,7 @@ def test_every_endpoint_serves_only_public_fields_of_published_people(client, re
         "Person",
         "Membership",
         "Meeting",
+        "Decision",
     }
     meeting = next(
         i for c, i in found if c == "Meeting" and i["start_date"].startswith("2022-09-29")
@@ -380,6 +392,8 @@ def test_the_schema_describes_every_endpoint(client, db):
         "/api/v1/memberships/{id}/",
         "/api/v1/meetings/",
         "/api/v1/meetings/{id}/",
+        "/api/v1/decisions/",
+        "/api/v1/decisions/{id}/",
     }
     assert set(document["paths"]) == routes
 
@@ -401,18 +415,26 @@ LIMITS = {
     "people": 2,
     "people in a body on a day": 2,
     "person": 1,
-    "memberships": 2,
-    "memberships on a day": 2,
-    "membership": 1,
+    # +1: the dated officer roles (members/officers.py).
+    "memberships": 2 + 1,
+    "memberships on a day": 2 + 1,
+    "membership": 1 + 1,
     # +1: the unpublished people's names, to screen the free text (meetings/privacy.py).
     "meetings": 5 + 1,
     "meetings of an organization": 6 + 1,
     "meeting": 4 + 1,
+    # count, page, follow-up rows, names
+    "decisions": 3 + 1,
+    "decisions of an organization": 3 + 1,
+    "decision": 2 + 1,
 }
 
 
 def endpoints(body, seat, person, appointment, meeting):
     body_id = f"{body.period.slug}/{body.slug}"
+    decision = Decision.objects.filter(meeting=meeting).first() or Decision.objects.create(
+        meeting=meeting, title="Mötestider"
+    )
     return {
         "index": "/api/v1/",
         "periods": "/api/v1/periods/?page_size=200",
@@ -436,6 +458,11 @@ def endpoints(body, seat, person, appointment, meeting):
             f"/api/v1/meetings/?organization={seat.organisation.slug}&page_size=200"
         ),
         "meeting": f"/api/v1/meetings/{meeting.pk}/",
+        "decisions": "/api/v1/decisions/?page_size=200",
+        "decisions of an organization": (
+            f"/api/v1/decisions/?organization={seat.organisation.slug}&page_size=200"
+        ),
+        "decision": f"/api/v1/decisions/{decision.pk}/",
     }
 
 
@@ -477,5 +504,7 @@ def test_every_endpoint_reads_the_same_queries_on_a_big_registry(
                 "organisation": appointment_row.seat.organisation,
             },
         )
+    for n in range(30):
+        Decision.objects.create(meeting=meeting, title=f"Beslut {n}").address_seat_holders()
     urls = endpoints(body, appointment.seat, appointment.person, appointment, meeting)
     check_queries(client, urls, django_assert_max_num_queries)

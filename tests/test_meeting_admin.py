@@ -62,6 +62,7 @@ def meeting_form(body, **overrides):
         "agenda_items-0-text": "Ordförande hälsade alla välkomna.",
         "agenda_items-0-decision": "",
         "agenda_items-0-reports_on": "",
+        **management("decisions", 0),
         **management("attendances", 0),
         **management("adjuster_roles", 0),
     }
@@ -216,3 +217,32 @@ def test_the_same_adjuster_twice_is_refused_and_nothing_is_lost(secretary, counc
     assert response.status_code == 200
     assert "Korrigera duplikatdata för person." in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+def test_decisions_are_recorded_inline_and_numbered_on_save(secretary, council):
+    data = meeting_form(council["body"])
+    data.update(
+        {
+            **management("decisions", 2),
+            **{
+                f"decisions-{n}-{name}": value
+                for n in (0, 1)
+                for name, value in {
+                    "serial": "",
+                    "kind": "recommendation" if n else "decision",
+                    "status": "following_up",
+                    "title": f"Beslut {n}",
+                    "agenda_item": "",
+                    "text": "",
+                    "addressee": "kommunerna" if n else "",
+                }.items()
+            },
+        }
+    )
+    response = secretary.post(reverse("admin:meetings_meeting_add"), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    meeting = Meeting.objects.get()
+    assert [(d.number, d.kind) for d in meeting.decisions.order_by("serial")] == [
+        (f"{council['body'].display_name} 2022:1", "decision"),
+        (f"{council['body'].display_name} 2022:2", "recommendation"),
+    ]

@@ -19,11 +19,12 @@ LIMITS = {
     # One of them counts how complete the rosters are, in one aggregate.
     "period": 4,
     "period filtered by kind": 4,
-    # One of them is "Senast ändrad", read from the history.
-    "body": 15,
-    "body on a date": 15,
-    "body of a past period": 15,
-    "body deep in the tree": 15,
+    # One of them is "Senast ändrad", read from the history; one the holders' dated
+    # officer roles (members/officers.py).
+    "body": 16,
+    "body on a date": 16,
+    "body of a past period": 16,
+    "body deep in the tree": 16,
     "person": 6,
     "organisations": 1,
     "organisation": 6,  # one of them: the current period, shown first
@@ -34,6 +35,9 @@ LIMITS = {
     "accessibility": 0,
     # Its feed (not a page) is counted in test_period_changes.
     "period changes": 9,
+    # Body and period choices, the count, the page, the unpublished names.
+    "decisions": 5,
+    "decisions filtered": 5,
 }
 
 
@@ -60,6 +64,8 @@ def pages(data):
         f"&till={data.periods[1].slug}",
         "accessibility": "/tillganglighet/",
         "period changes": data.current.get_absolute_url() + "andringar/?fran=2000-01-01",
+        "decisions": "/beslut/",
+        "decisions filtered": f"/beslut/?organ={body.slug}&typ=recommendation&q=a",
     }
 
 

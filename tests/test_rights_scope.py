@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from bodies.history import ChangeSet, registry_models
 from bodies.models import Body, MandatePeriod, Organisation, Seat
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Decision, Meeting
 from members.models import Appointment, Person
 from tests.pages import freeze_today
 
@@ -38,6 +38,11 @@ def registry(orebro_meetings, monkeypatch, make):
     council = Body.objects.get(period__slug="2023-2026", slug="regionala-samverkansradet")
     meeting = make.meeting(council, datetime.datetime(2026, 3, 12, 9))
     AgendaItem.objects.create(meeting=meeting, number=1, title="Mötet öppnas")
+    Decision.objects.create(meeting=meeting, title="Mötestider 2027")
+    old_meeting = Meeting.objects.filter(body__slug="regionala-samverkansradet").exclude(
+        body=council
+    )[0]
+    Decision.objects.create(meeting=old_meeting, title="Mötestider 2023")
     person = Person.objects.filter(organisation__slug="nora-kommun").first()
     person.title = "Kommunstyrelsens ordförande"
     person.save()  # a second version, so its history has something to revert to
@@ -172,7 +177,7 @@ def test_a_meeting_secretary_reaches_nothing_outside_the_meetings_of_their_body(
     def in_scope(obj):
         if isinstance(obj, Meeting):
             return obj.body_id == council.pk
-        if isinstance(obj, AgendaItem):
+        if isinstance(obj, AgendaItem | Decision):
             return obj.meeting.body_id == council.pk
         return False
 
@@ -181,11 +186,11 @@ def test_a_meeting_secretary_reaches_nothing_outside_the_meetings_of_their_body(
     assert past.exists()
 
     reached, allowed = check_scope(
-        client, in_scope, {Meeting, AgendaItem}, extra_out_of_scope=list(past)
+        client, in_scope, {Meeting, AgendaItem, Decision}, extra_out_of_scope=list(past)
     )
 
     assert reached == []
-    assert allowed == 2  # the meeting and its agenda item
+    assert allowed == 3  # the meeting, its agenda item and its decision
 
 
 def test_an_editors_changelists_show_only_what_they_may_change(client, registry, roles):

@@ -204,6 +204,16 @@ class MeetingFilter(TakesPart):
         return Q(start__lt=local_midnight(day) + datetime.timedelta(days=1)) if day else Q()
 
 
+class DecisionFilter(InBodies):
+    body_path = "body__"
+    kind: Text = param("classification", "Only this kind: decision, recommendation …")
+    status: Text = Field(None, description="Only this follow-up status.")
+    meeting_id: Digits = param("meeting", "A meeting's id.")
+    responses__organisation__slug: Text = param(
+        "organization", "Addressed to this organization (it has a follow-up row)."
+    )
+
+
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 

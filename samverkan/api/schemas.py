@@ -55,6 +55,11 @@ def choice(choices: type[Any], attribute: str | None = None) -> Any:
     return Field(validation_alias=attribute, json_schema_extra={"enum": list(choices.values)})
 
 
+class ContactDetail(Schema):
+    type: str = Field(description="email or voice (a phone number).")
+    value: str
+
+
 class Period(Schema):
     id: str = source("slug", "Slug, e.g. 2023-2026.")
     name: str
@@ -134,6 +139,9 @@ class Body(Schema):
     county_part_id: SlugOf = source("county_part")
     member_organization_ids: list[str]
     rules: list[Rule]
+    contact_details: list[ContactDetail] = Field(
+        [], description="The body's public functional mailbox, if it has one."
+    )
     url: Url = source(PAGE, "The public page.")
     updated_at: datetime.datetime
 
@@ -144,6 +152,10 @@ class Body(Schema):
     @staticmethod
     def resolve_member_organization_ids(body: structure.Body) -> list[str]:
         return sorted(org.slug for org in body.member_organisations.all())
+
+    @staticmethod
+    def resolve_contact_details(body: structure.Body) -> list[dict[str, str]]:
+        return [{"type": "email", "value": body.public_email}] if body.public_email else []
 
 
 class Post(Schema):
@@ -183,8 +195,34 @@ class Person(Schema):
     party_id: PartyIdOf = source("party")
     organization_id: SlugOf = source("organisation", "The organization the person represents.")
     title: str
+    # Contact details only where the person consented (Person.public_contact).
+    email: str | None = Field(None, description="Work e-mail; only with the person's consent.")
+    image: Url | None = Field(None, description="The photo; only with the person's consent.")
+    contact_details: list[ContactDetail] = Field(
+        [], description="Work e-mail and phone; only with the person's consent."
+    )
     url: Url = source(PAGE, "The public page.")
     updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_email(person: Any) -> str | None:
+        return person.public_contact().email or None
+
+    @staticmethod
+    def resolve_image(person: Any) -> str | None:
+        return person.public_contact().photo_url or None
+
+    @staticmethod
+    def resolve_contact_details(person: Any) -> list[dict[str, str]]:
+        contact = person.public_contact()
+        details = [("email", contact.email), ("voice", contact.phone)]
+        return [{"type": kind, "value": value} for kind, value in details if value]
+
+
+class OfficerRole(Schema):
+    role: str = choice(structure.Seat.Position)
+    start_date: datetime.date = source("start")
+    end_date: datetime.date | None = source("end", "Null: until further notice.")
 
 
 class Membership(Schema):
@@ -198,6 +236,11 @@ class Membership(Schema):
     position: str = choice(structure.Seat.Position, "seat.position")
     start_date: datetime.date = source("start")
     end_date: datetime.date | None = source("end", "Null: until further notice.")
+    officer_roles: list[OfficerRole] = Field(
+        validation_alias="officer_terms",
+        description="Chair, vice chair or secretary for dates; on those days they override "
+        "the seat's position.",
+    )
     updated_at: datetime.datetime
 
 
@@ -251,6 +294,36 @@ class Meeting(Schema):
         return reverse("meetings:minutes", args=[meeting.pk]) if meeting.minutes else None
 
 
+class FollowUp(Schema):
+    organization_id: str = source("organisation.slug", "The addressed organization.")
+    status: str = choice(meetings.DecisionResponse.Status)
+    date: datetime.date | None = source("decided_on", "When it decided or declined.")
+    reference: str = Field(description="Its own reference, e.g. a paragraph or file number.")
+
+
+class Decision(Schema):
+    id: Id = source("pk")
+    identifier: str = source("number", "The number, e.g. RSR 2024:3 (per body and year).")
+    classification: str = choice(meetings.Decision.Kind, "kind")
+    title: str
+    text: str
+    addressee: str = Field(description="To whom it is addressed, as written.")
+    organization_id: BodyIdOf = source("body", "The body. " + BODY_ID)
+    period_id: str = source("body.period.slug")
+    meeting_id: Id = source("meeting_id", "The meeting (Event) it was taken at.")
+    date: datetime.date = source("meeting.day", "The meeting's day.")
+    agenda_item_number: int | None = Field(None, description="Its agenda item's number.")
+    status: str = choice(meetings.Decision.Status)
+    follow_up_note: str
+    follow_up: list[FollowUp] = source("responses", "Per addressed organization.")
+    url: Url = source(PAGE, "The public page.")
+    updated_at: datetime.datetime = Field(description=CHANGED)
+
+    @staticmethod
+    def resolve_agenda_item_number(decision: meetings.Decision) -> int | None:
+        return decision.agenda_item.number if decision.agenda_item else None
+
+
 class Index(Schema):
     name: str
     version: str
@@ -265,4 +338,14 @@ class Error(Schema):
 
 # The objects the docs page describes, in its order.
 OBJECTS = ["Period", "CountyPart", "Organization", "Identifier", "Party", "Body", "Rule", "Post"]
-OBJECTS += ["Person", "Membership", "Meeting", "AgendaItem", "Attendance", "Index", "Error"]
+OBJECTS += [
+    "ContactDetail",
+    "Person",
+    "Membership",
+    "Meeting",
+    "AgendaItem",
+    "Attendance",
+    "Decision",
+    "FollowUp",
+]
+OBJECTS += ["Index", "Error"]

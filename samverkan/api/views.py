@@ -21,7 +21,7 @@ from ninja.pagination import paginate
 from ninja.renderers import JSONRenderer
 
 from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
-from meetings.models import AgendaItem, Attendance, Meeting
+from meetings.models import AgendaItem, Attendance, Decision, DecisionResponse, Meeting
 from meetings.privacy import UnpublishedNames
 from members.models import Appointment, Party, Person
 from samverkan.api import filters, schemas
@@ -125,6 +125,7 @@ def memberships_rows() -> QuerySet:
     return (
         Appointment.objects.public()
         .select_related("person", "seat__body__period", "seat__organisation")
+        .prefetch_related("officer_terms")
         .order_by(*in_tree, "seat__order", "seat_id", "start", "pk")
     )
 
@@ -143,6 +144,16 @@ def meetings_rows() -> QuerySet:
             Prefetch("attendances", queryset=attendance.order_by(*by_seat)),
         )
         .order_by("start", "pk")
+    )
+
+
+def decisions_rows() -> QuerySet:
+    responses = DecisionResponse.objects.select_related("organisation")
+    return (
+        Decision.objects.screened()
+        .select_related("body__period", "meeting", "agenda_item")
+        .prefetch_related(Prefetch("responses", queryset=responses.order_by("organisation__slug")))
+        .order_by("year", "body__period__start", "body__slug", "serial", "pk")
     )
 
 
@@ -181,6 +192,8 @@ KINDS = [
          memberships_rows, "Appointments: who sat in which seat when (Popolo Membership)", "id"),
     Kind("meetings", "meeting", schemas.Meeting, filters.MeetingFilter, meetings_rows,
          "Meetings with agenda and attendance (Popolo Event)", "id"),
+    Kind("decisions", "decision", schemas.Decision, filters.DecisionFilter, decisions_rows,
+         "Decisions and recommendations, with the follow-up per addressed organization", "id"),
 ]
 # fmt: on
 ERRORS: dict[int, Any] = {304: None, 400: schemas.Error}
