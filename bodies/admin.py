@@ -20,6 +20,7 @@ from mptt.admin import DraggableMPTTAdmin
 from mptt.exceptions import InvalidMove
 
 from bodies import services
+from bodies.admin_lookups import PK, chosen_pk
 from bodies.admin_rights import RegistryAdmin, RegistryInline, concurrent_save_message
 from bodies.forms import (
     BodyForm,
@@ -113,7 +114,7 @@ class PeriodListFilter(admin.SimpleListFilter):
         value = self.value()
         if value == self.ALL:
             return queryset
-        return queryset.filter(**{self.field_path: value})
+        return queryset.filter(**{self.field_path: chosen_pk(value)})
 
     def choices(self, changelist):
         value = self.value()
@@ -149,13 +150,13 @@ class BodyListFilter(admin.SimpleListFilter):
             current = MandatePeriod.objects.current()
             period = str(current.pk) if current else PeriodListFilter.ALL
         bodies = Body.objects.select_related("period").order_by("tree_id", "lft")
-        if period.isdigit():
+        if PK.fullmatch(period):
             return [(str(body.pk), body.name) for body in bodies.filter(period_id=period)]
         return [(str(body.pk), str(body)) for body in bodies]
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(**{self.field_path: self.value()})
+            return queryset.filter(**{self.field_path: chosen_pk(self.value())})
         return queryset
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from bodies.admin_lookups import LookupGuardMixin
 from bodies.rights import Roles, roles_of
 
 CHANGE_REASON = "change_reason"
@@ -159,7 +160,7 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
         return value
 
 
-class RightsMixin:
+class RightsMixin(LookupGuardMixin):
     """What ModelAdmins and inlines share: permissions from the rules, scoped choices."""
 
     def roles(self, request) -> Roles:

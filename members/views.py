@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Case, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -137,8 +138,14 @@ def organisation(request, slug):
 class ChangesSpanForm(forms.Form):
     """The time span of a period's changes page: ``?fran=2024-01-01&till=2024-12-31``."""
 
-    fran = forms.DateField(label=_("Från och med"), required=False)
-    till = forms.DateField(label=_("Till och med"), required=False)
+    # Bounded: a day at either end of the calendar (0001-01-01, 9999-12-31) has no
+    # midnight in UTC, and no registry history is that old or that far ahead.
+    bounds = (
+        MinValueValidator(datetime.date(1900, 1, 1)),
+        MaxValueValidator(datetime.date(2999, 12, 31)),
+    )
+    fran = forms.DateField(label=_("Från och med"), required=False, validators=bounds)
+    till = forms.DateField(label=_("Till och med"), required=False, validators=bounds)
 
     def clean(self):
         data = super().clean()

@@ -14,6 +14,9 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
+# A refused request (too many query fields) gets a page of the site, not Django's own.
+handler400 = "samverkan.errors.bad_request"
+
 urlpatterns = [
     path("favicon.ico", favicon),
     path("api/v1/", include("samverkan.api.urls")),
