@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bodies.models import Body, CountyPart, MandatePeriod, Organisation, Seat
-from bodies.pdf_queue import RENDERERS
 from meetings.models import Attachment, Meeting
 from meetings.views import FEED_ALL_PARAM
 from members.models import Appointment, Party, Person
 from members.views import ATTENDANCE_PAGE_PARAM, SEATS_PAGE_PARAM
 from samverkan.api.views import openapi
+from samverkan.pdf_queue import RENDERERS
 from tests.pages import freeze_today
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,8 @@ repeated = st.builds(
 queries = st.one_of(pairs, repeated)
 
 FUZZ = settings(
-    max_examples=12,
+    # Few random examples: the sweep already sends every fixed bad value to every address.
+    max_examples=4,
     deadline=None,
     database=None,
     derandomize=True,
@@ -200,7 +201,7 @@ def quick_pdfs(monkeypatch):
     which the view checks before it asks for the PDF (tests/test_export_pdf.py renders
     the real ones)."""
     renderers = {kind: (lambda *args: b"%PDF-1.7 " + repr(args).encode()) for kind in RENDERERS}
-    monkeypatch.setattr("bodies.pdf_queue.RENDERERS", renderers)
+    monkeypatch.setattr("samverkan.pdf_queue.RENDERERS", renderers)
 
 
 def sweep(client, name, real, params, localised):
@@ -253,8 +254,8 @@ def test_too_many_query_fields_get_a_page_of_the_site(client):
     assert api.json() == {"error": "The request could not be read."}
 
 
-# The admin's lists: the search box with every garbage value, and the list's own
-# parameters (filters, ordering, page) each with the worst of them, as a registry
+# The admin's lists: the search box and the list's own parameters (filters,
+# ordering, page), each with the worst values, as a registry
 # secretary sees them.
 ADMIN_PARAMETERS = ["o", "p", "all", "period", "body", "att_atgarda", "body__id__exact"]
 WORST = ["\x00", " ", "99999999999999999999999", "x" * 5000]
@@ -266,7 +267,7 @@ def test_no_query_string_makes_an_admin_list_fail(client, orebro_meetings, roles
         address = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         if client.get(address).status_code == 403:
             continue
-        queries = [[("q", value)] for value in GARBAGE]
+        queries = [[("q", value)] for value in WORST]
         queries += [[(name, value)] for name in ADMIN_PARAMETERS for value in WORST]
         with subtests.test(address=address):
             for query in queries:
