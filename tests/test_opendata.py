@@ -17,9 +17,10 @@ from tests.pages import freeze_today
 
 pytestmark = pytest.mark.django_db
 
-# The change stamp, the period, the tables and the structure file's reads; the
-# decisions, their follow-up rows and the unpublished names their texts are screened for.
-QUERIES = 22
+# The change stamp, the period, the tables and the structure file's reads (with the
+# appointments' officer terms); the decisions, their follow-up rows and the unpublished
+# names their texts are screened for.
+QUERIES = 23
 
 
 @pytest.fixture
@@ -87,11 +88,13 @@ def test_unpublished_people_and_contact_details_are_never_in_it(client, registry
 
 @pytest.mark.parametrize("scale", [0.02, 1])
 def test_the_zip_is_built_with_the_same_number_of_queries_at_any_size(
-    client, scale, django_assert_max_num_queries
+    client, make, scale, django_assert_max_num_queries
 ):
     data = bigdata.generate(scale=scale)  # 1: ten times Örebro
     organisations = list(Organisation.objects.all()[:3])
-    for meeting in Meeting.objects.filter(body__period=data.current)[: round(50 * scale) + 1]:
+    day = data.current.start + datetime.timedelta(days=40)
+    for body in Body.objects.filter(period=data.current)[: round(50 * scale) + 1]:
+        meeting = make.meeting(body, day)
         decision = Decision.objects.create(meeting=meeting, title="Beslut", text="Text")
         for organisation in organisations:
             DecisionResponse.objects.create(decision=decision, organisation=organisation)
