@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 
 from bodies.models import Body
+from meetings.models import Decision
 from tests.pages import freeze_today, get
 
 pytestmark = pytest.mark.django_db
@@ -74,10 +77,6 @@ def test_it_says_when_nothing_matched(client, registry):
 
 @pytest.fixture
 def decisions(make, registry):
-    import datetime
-
-    from meetings.models import Decision
-
     body = Body.objects.get(name="Chefsgrupp Öst")
     meeting = make.meeting(body, datetime.date(2024, 3, 1))
     in_text = Decision.objects.create(
