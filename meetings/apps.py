@@ -7,7 +7,11 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Möten")
 
     def ready(self):
-        from meetings import changes, file_cleanup
+        from bodies import file_cleanup
+        from meetings import changes
+        from meetings.models import Attachment, Meeting
 
         changes.connect()
-        file_cleanup.connect()
+        # Meeting.save() reads the stored minutes itself (for its calendar sequence).
+        file_cleanup.register(Meeting, "minutes", read_by_save=True)
+        file_cleanup.register(Attachment, "document")

@@ -312,7 +312,7 @@ class Meeting(ScreenedText):
                 .values("sequence", "minutes", *self.CALENDAR_FIELDS)
                 .first()
             )
-            # The same read tells meetings.file_cleanup which file a save replaces.
+            # The same read tells bodies.file_cleanup which file a save replaces.
             self._stored_files = {"minutes": stored["minutes"]} if stored else {}
             if stored is not None and any(
                 stored[name] != getattr(self, name) for name in self.CALENDAR_FIELDS

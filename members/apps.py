@@ -7,11 +7,14 @@ class MembersConfig(AppConfig):
     verbose_name = _("Ledamöter")
 
     def ready(self):
+        from bodies import file_cleanup
         from bodies.rights import register_roles_loader
         from members import changes
-        from members.models import UserRoles
+        from members.models import Person, UserRoles
 
         changes.connect()
+        # A replaced or cleared photo, or a deleted person's, leaves the storage.
+        file_cleanup.register(Person, "photo")
         from django.db.models.signals import post_save
 
         from bodies.models import Seat

@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bodies.models import Body, ChangeStamp, MandatePeriod, Organisation, Seat
-from meetings.models import Meeting
+from meetings.models import Decision, DecisionResponse, Meeting
+from meetings.privacy import UnpublishedNames
 from members.models import Appointment, Person
 from samverkan.files import structure_json
 
@@ -80,6 +81,18 @@ def tables(period):
     organisations = Organisation.objects.select_related("county_part").order_by("name", "pk")
     meetings = (
         Meeting.objects.filter(body__period=period).select_related("body").order_by("start", "pk")
+    )
+
+    # The decisions as the public list shows them: screened texts, follow-up counted.
+    decisions = list(
+        Decision.objects.filter(body__period=period)
+        .for_listing(UnpublishedNames())
+        .order_by("body__tree_id", "body__lft", "year", "serial", "pk")
+    )
+    responses = (
+        DecisionResponse.objects.filter(decision__body__period=period)
+        .select_related("organisation")
+        .order_by("decision_id", "organisation__name", "pk")
     )
 
     def body_id(body):
@@ -205,6 +218,56 @@ def tables(period):
                 for m in meetings
             ],
         ),
+        Table(
+            "decisions.csv",
+            [
+                "id",
+                "number",
+                "organization_id",
+                "event_id",
+                "agenda_item",
+                "classification",
+                "title",
+                "text",
+                "addressee",
+                "status",
+                "follow_up_note",
+                "addressed",
+                "decided",
+                "declined",
+            ],
+            [
+                [
+                    str(d.pk),
+                    d.number,
+                    body_id(d.body),
+                    str(d.meeting_id),
+                    str(d.agenda_item.number) if d.agenda_item else "",
+                    d.kind,
+                    d.title,
+                    d.text,
+                    d.addressee,
+                    d.status,
+                    d.follow_up_note,
+                    *[str(count) for count in d.follow_up_counts()],
+                ]
+                for d in decisions
+            ],
+        ),
+        Table(
+            "decision_responses.csv",
+            ["decision_id", "organization", "status", "date", "reference"],
+            [
+                [
+                    str(r.decision_id),
+                    r.organisation.slug,
+                    r.status,
+                    r.decided_on.isoformat() if r.decided_on else "",
+                    r.reference,
+                ]
+                for r in responses
+            ],
+        ),
     ]
 
 
@@ -299,7 +362,8 @@ def dcat(request):
                     "@value": (
                         f"Råd, grupper och nätverk som {settings.SITE_OWNER}, kommunerna och "
                         f"länsstyrelsen driver tillsammans under mandatperioden {period.name}: "
-                        "organ, platser, ledamöter och ersättare, uppdrag och möten."
+                        "organ, platser, ledamöter och ersättare, uppdrag, möten, beslut och "
+                        "rekommendationer."
                     ),
                 },
                 "dct:publisher": publisher,
@@ -327,6 +391,14 @@ def dcat(request):
                         "dct:title": {
                             "@language": "sv",
                             "@value": "CSV-filer och strukturfil (zip)",
+                        },
+                        "dct:description": {
+                            "@language": "sv",
+                            "@value": (
+                                "Organisationer, organ, platser, personer, uppdrag, möten, "
+                                "beslut och rekommendationer med uppföljning per organisation "
+                                "(CSV) och periodens strukturfil (JSON)."
+                            ),
                         },
                         "dcat:accessURL": {"@id": url(reverse("opendata"))},
                         "dcat:downloadURL": {

@@ -1,7 +1,8 @@
 """The public search: people, bodies, organisations, agenda items and decisions.
 
 One query per kind of result whatever the size of the registry (plus one for the
-abbreviations), each limited to ``LIMIT + 1`` rows, best first.
+abbreviations and one for the unpublished names the meeting texts are screened for),
+each limited to ``LIMIT + 1`` rows, best first.
 
 - **PostgreSQL**: Swedish full-text search over unaccented text
   (``SearchVector(unaccent(...), config="swedish")`` with weights: names A, short
@@ -14,7 +15,9 @@ abbreviations), each limited to ``LIMIT + 1`` rows, best first.
   off, done in Python by the database for each row (no index: fine for a
   registry, see docs/benchmarks.md).
 
-Only published people are searched. Every text shown is escaped before the
+Only published people are searched. Agenda items and decisions are screened like
+their public pages (meetings/privacy.py): a text that names an unpublished person is
+neither shown nor the reason a result is found. Every text shown is escaped before the
 matching words are put in ``<mark>``.
 """
 
@@ -57,9 +60,11 @@ from bodies.search_text import (
     fold,
     highlight,
     parse,
+    score,
     snippet,
 )
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, Decision
+from meetings.privacy import UnpublishedNames
 from members.models import Party, Person
 from samverkan import search_index as index
 from samverkan.search_index import InArray, text_of
@@ -94,12 +99,17 @@ class Results:
     bodies: list = field(default_factory=list)
     organisations: list = field(default_factory=list)
     agenda_items: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
     more: bool = False
 
     @property
     def total(self):
         return (
-            len(self.people) + len(self.bodies) + len(self.organisations) + len(self.agenda_items)
+            len(self.people)
+            + len(self.bodies)
+            + len(self.organisations)
+            + len(self.agenda_items)
+            + len(self.decisions)
         )
 
 
@@ -153,6 +163,7 @@ def search(raw, current=None):
     if not terms:
         return results
     engine = _Postgres(terms) if connection.vendor == "postgresql" else _SQLite(terms)
+    names = UnpublishedNames()
     found = {
         "people": list(
             engine.people(Person.objects.public().select_related("party", "organisation"))
@@ -169,8 +180,17 @@ def search(raw, current=None):
             )
         ),
         "organisations": list(engine.organisations(Organisation.objects.all())),
-        "agenda_items": list(
-            engine.agenda_items(AgendaItem.objects.select_related("meeting__body__period"))
+        "agenda_items": visible(
+            engine.agenda_items(
+                AgendaItem.objects.screened(names).select_related("meeting__body__period")
+            ),
+            terms,
+        ),
+        "decisions": visible(
+            engine.decisions(
+                Decision.objects.screened(names).select_related("body__period", "meeting")
+            ),
+            terms,
         ),
     }
     results.more = any(len(rows) > LIMIT for rows in found.values())
@@ -200,7 +220,34 @@ def search(raw, current=None):
         )
         for item in found["agenda_items"][:LIMIT]
     ]
+    results.decisions = [
+        Hit(
+            decision,
+            highlight(decision.title, terms),
+            decision.get_absolute_url(),
+            engine.snippet(decision, "text", "addressee"),
+        )
+        for decision in found["decisions"][:LIMIT]
+    ]
     return results
+
+
+def visible(rows, terms):
+    """The screened rows that still match on what the public sees of them.
+
+    The database matched the real texts; a row whose texts were replaced by the
+    placeholder is kept only if its visible texts match too, and its snippet is made
+    from them (not from the database's headline of the real text).
+    """
+    kept = []
+    for row in rows:
+        if row.is_screened:
+            texts = [getattr(row, name) or "" for name in row.free_text_fields]
+            if not score(texts[0], " ".join(texts[1:]), terms.as_json()):
+                continue
+            row.headline = ""
+        kept.append(row)
+    return kept
 
 
 class _SQLite:
@@ -235,6 +282,11 @@ class _SQLite:
     def agenda_items(self, queryset):
         return self._scored(queryset, F("title"), _text("text", "decision")).order_by(
             "-search_score", "-meeting__start", "number"
+        )[: LIMIT + 1]
+
+    def decisions(self, queryset):
+        return self._scored(queryset, F("title"), _text("text", "addressee")).order_by(
+            "-search_score", "-year", "-serial", "pk"
         )[: LIMIT + 1]
 
     def snippet(self, obj, *fields):
@@ -306,6 +358,14 @@ class _Postgres:
             .order_by("-search_rank", "-meeting__start", "number")[: LIMIT + 1]
         )
 
+    def decisions(self, queryset):
+        queryset, matched = self._matched(queryset, "decision")
+        return (
+            queryset.filter(matched)
+            .annotate(headline=self._headline("text", "addressee"))
+            .order_by("-search_rank", "-year", "-serial", "pk")[: LIMIT + 1]
+        )
+
     def _headline(self, *fields):
         return SearchHeadline(
             _text(*fields),
@@ -322,7 +382,7 @@ class _Postgres:
     def snippet(self, obj, *fields):
         """The fragments the database's headline chose, or where it marked nothing
         (an accent it did not fold), the fragment ``snippet`` finds."""
-        headline = obj.headline or ""
+        headline = getattr(obj, "headline", "") or ""
         if MARK_START in headline:
             # The database chose the fragments; the words are marked as on SQLite.
             plain = headline.replace(MARK_START, "").replace(MARK_STOP, "")

@@ -49,12 +49,14 @@ VECTORS = {
     "body": (("name", "A"), ("short_name", "A"), ("purpose", "B"), ("legal_basis", "C")),
     "organisation": (("name", "A"), ("short_name", "A")),
     "agendaitem": (("title", "A"), ("text", "B"), ("decision", "B")),
+    "decision": (("title", "A"), ("text", "B"), ("addressee", "C")),
 }
 NAMES = {
     "person": lambda: text_of("first_name", "last_name"),
     "body": lambda: F("name"),
     "organisation": lambda: F("name"),
     "agendaitem": lambda: F("title"),
+    "decision": lambda: F("title"),
 }
 # (app label, model name) of each kind.
 MODELS = {
@@ -62,6 +64,7 @@ MODELS = {
     "body": ("bodies", "body"),
     "organisation": ("bodies", "organisation"),
     "agendaitem": ("meetings", "agendaitem"),
+    "decision": ("meetings", "decision"),
 }
 
 

@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -197,3 +198,56 @@ def test_a_photo_that_is_not_an_image_is_refused_by_the_form(world):
     assert not form.is_valid()
     assert "photo" in form.errors
     assert form_class({}, {"photo": png()}, instance=person).is_valid()
+
+
+# --- photo files leave the storage -------------------------------------------------------
+
+
+def test_a_replaced_or_cleared_photo_leaves_the_storage_after_commit(
+    world, django_capture_on_commit_callbacks
+):
+    _body, person = world
+    first = Path(person.photo.path)
+    person.photo = png()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        person.save()
+    assert first.exists()  # not yet: the transaction has not committed
+    for callback in callbacks:
+        callback()
+    assert not first.exists()
+    second = Path(person.photo.path)
+    assert second.exists()
+
+    person.photo = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        person.save()
+    assert not second.exists()
+
+
+def test_a_deleted_persons_photo_leaves_the_storage_unless_another_row_names_it(
+    world, make, django_capture_on_commit_callbacks
+):
+    _body, person = world
+    gone = make.person("Sigge", "Ström")
+    gone.photo = png()
+    gone.save()
+    path = Path(gone.photo.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        gone.delete()
+    assert not path.exists()
+
+    shared = make.person("Siv", "Sund")
+    Person.objects.filter(pk=shared.pk).update(photo=person.photo.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        shared.delete()
+    assert Path(person.photo.path).exists()  # still named by the first person
+
+
+def test_a_rolled_back_photo_change_keeps_the_file(world, django_capture_on_commit_callbacks):
+    _body, person = world
+    path = Path(person.photo.path)
+    person.photo = ""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        person.save()
+    assert len(callbacks) == 1  # run only on commit; a rollback drops it
+    assert path.exists()

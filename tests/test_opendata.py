@@ -2,21 +2,25 @@
 DCAT-AP-SE metadata a data portal can harvest."""
 
 import csv
+import datetime
 import io
 import json
 import zipfile
 
 import pytest
 
-from bodies.models import Seat
+from bodies.models import Body, Organisation, Seat
+from meetings.models import Decision, DecisionResponse, Meeting
 from members.models import Person
 from tests import bigdata
 from tests.pages import freeze_today
 
 pytestmark = pytest.mark.django_db
 
-# The change stamp, the period, the tables and the structure file's reads.
-QUERIES = 20
+# The change stamp, the period, the tables and the structure file's reads (with the
+# appointments' officer terms); the decisions, their follow-up rows and the unpublished
+# names their texts are screened for.
+QUERIES = 23
 
 
 @pytest.fixture
@@ -47,6 +51,8 @@ def test_the_zip_holds_every_kind_of_record_linked_by_the_api_ids(client, regist
         "persons.csv",
         "memberships.csv",
         "events.csv",
+        "decisions.csv",
+        "decision_responses.csv",
         "structure.json",
     }
     bodies = {row["id"]: row for row in table(files, "bodies.csv")}
@@ -82,14 +88,24 @@ def test_unpublished_people_and_contact_details_are_never_in_it(client, registry
 
 @pytest.mark.parametrize("scale", [0.02, 1])
 def test_the_zip_is_built_with_the_same_number_of_queries_at_any_size(
-    client, scale, django_assert_max_num_queries
+    client, make, scale, django_assert_max_num_queries
 ):
     data = bigdata.generate(scale=scale)  # 1: ten times Örebro
+    organisations = list(Organisation.objects.all()[:3])
+    day = data.current.start + datetime.timedelta(days=40)
+    for body in Body.objects.filter(period=data.current)[: round(50 * scale) + 1]:
+        meeting = make.meeting(body, day)
+        decision = Decision.objects.create(meeting=meeting, title="Beslut", text="Text")
+        for organisation in organisations:
+            DecisionResponse.objects.create(decision=decision, organisation=organisation)
 
     with django_assert_max_num_queries(QUERIES):
         files = download(client, data.current.slug)
     seats = Seat.objects.filter(body__period=data.current).count()
     assert len(table(files, "posts.csv")) == seats
+    decisions = Decision.objects.filter(body__period=data.current).count()
+    assert decisions and len(table(files, "decisions.csv")) == decisions
+    assert len(table(files, "decision_responses.csv")) == decisions * len(organisations)
 
 
 def test_the_page_names_the_licence_and_links_every_period_and_the_metadata(client, registry):
@@ -137,3 +153,53 @@ def test_dcat_ap_se_metadata_has_what_the_data_portal_requires(client, registry)
     ]
     assert "http://testserver/oppna-data/2023-2026.zip" in zips
     assert client.get(zips[0].removeprefix("http://testserver")).status_code == 200
+
+
+def test_decisions_and_their_follow_up_are_in_it_screened_like_the_public_list(
+    client, registry, make
+):
+    body = Body.objects.get(period__slug="2019-2022", slug="regionala-samverkansradet")
+    meeting = Meeting.objects.filter(body=body).first() or make.meeting(
+        body, datetime.date(2021, 3, 1)
+    )
+    recommendation = Decision.objects.create(
+        meeting=meeting,
+        title="Rekommendation om gemensam plan",
+        kind=Decision.Kind.RECOMMENDATION,
+        addressee="kommunerna",
+    )
+    kumla, lekeberg = Organisation.objects.order_by("name")[:2]
+    DecisionResponse.objects.create(
+        decision=recommendation,
+        organisation=kumla,
+        status="decided",
+        decided_on=datetime.date(2021, 5, 3),
+        reference="KS § 12",
+    )
+    DecisionResponse.objects.create(decision=recommendation, organisation=lekeberg)
+    make.person("Hemlig", "Persson", is_published=False)
+    hidden = Decision.objects.create(
+        meeting=meeting, title="Uppdrag", text="Hemlig Persson får uppdraget."
+    )
+
+    files = download(client, "2019-2022")
+
+    decisions = {row["id"]: row for row in table(files, "decisions.csv")}
+    row = decisions[str(recommendation.pk)]
+    assert row["number"] == recommendation.number
+    assert row["organization_id"] == "2019-2022/regionala-samverkansradet"
+    assert row["event_id"] == str(meeting.pk)
+    assert (row["classification"], row["addressee"]) == ("recommendation", "kommunerna")
+    assert (row["addressed"], row["decided"], row["declined"]) == ("2", "1", "0")
+    assert decisions[str(hidden.pk)]["text"] == "Texten väntar på granskning"
+    events = {row["id"] for row in table(files, "events.csv")}
+    assert all(row["event_id"] in events for row in decisions.values())
+    responses = table(files, "decision_responses.csv")
+    assert [(r["organization"], r["status"], r["date"], r["reference"]) for r in responses] == [
+        (kumla.slug, "decided", "2021-05-03", "KS § 12"),
+        (lekeberg.slug, "pending", "", ""),
+    ]
+    assert "Persson" not in b"".join(files.values()).decode("utf-8")
+    dcat = client.get("/oppna-data/dcat.jsonld").json()
+    described = dcat["dcat:dataset"][0]["dcat:distribution"][0]["dct:description"]["@value"]
+    assert "beslut och rekommendationer" in described

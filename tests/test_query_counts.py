@@ -30,7 +30,9 @@ LIMITS = {
     "organisation": 6,  # one of them: the current period, shown first
     "county parts": 2,
     "county part": 7,
-    "search": 6,  # the current period, abbreviations, four kinds of result
+    # The current period, abbreviations, five kinds of result, the unpublished names
+    # the agenda items and decisions are screened for.
+    "search": 8,
     "period comparison": 7,  # periods, current, bodies, rules, seats, the two charts
     "accessibility": 0,
     # Its feed (not a page) is counted in test_period_changes.

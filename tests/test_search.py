@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 
 from bodies.models import Body
+from meetings.models import Decision
 from tests.pages import freeze_today, get
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +73,44 @@ def test_it_lists_bodies_of_the_current_period_first(client, registry):
 
 def test_it_says_when_nothing_matched(client, registry):
     assert "Inga träffar för ”zzz”." in search(client, "zzz").text
+
+
+@pytest.fixture
+def decisions(make, registry):
+    body = Body.objects.get(name="Chefsgrupp Öst")
+    meeting = make.meeting(body, datetime.date(2024, 3, 1))
+    in_text = Decision.objects.create(
+        meeting=meeting,
+        title="Rekommendation om samverkan",
+        text="Kommunerna rekommenderas att anta en gemensam folkhälsoplan.",
+        kind=Decision.Kind.RECOMMENDATION,
+    )
+    in_title = Decision.objects.create(meeting=meeting, title="Folkhälsoplan för länet")
+    hidden = Decision.objects.create(
+        meeting=meeting, title="Uppdrag", text="Dolda Åhlén leder arbetet med folkhälsoplanen."
+    )
+    return in_text, in_title, hidden
+
+
+def test_it_finds_decisions_ranked_and_highlighted(client, decisions):
+    in_text, in_title, _hidden = decisions
+
+    page = search(client, "folkhälsoplan")
+    found = page.section("decisions-heading")
+
+    assert found.index("Folkhälsoplan för länet") < found.index("Rekommendation om samverkan")
+    assert "rekommendation, Chefsgrupp Öst" in found
+    assert f'href="{in_text.get_absolute_url()}"' in page.html
+    assert "<mark>Folkhälsoplan</mark> för länet" in page.html
+    assert "anta en gemensam <mark>folkhälsoplan</mark>." in page.html
+
+
+def test_a_decision_text_naming_an_unpublished_person_is_neither_shown_nor_found(client, decisions):
+    _in_text, _in_title, hidden = decisions
+
+    for q in ("folkhälsoplan", "åhlén", "leder arbetet"):
+        page = search(client, q)
+        assert "Åhlén" not in page.html, q
+        assert f'href="{hidden.get_absolute_url()}"' not in page.html, q
+    # Its title, which is shown, still finds it.
+    assert f'href="{hidden.get_absolute_url()}"' in search(client, "uppdrag").html

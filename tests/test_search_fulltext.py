@@ -14,8 +14,9 @@ from tests.pages import STAMP_QUERIES, freeze_today, get
 
 pytestmark = pytest.mark.django_db
 
-# The current period, one query for the abbreviations, one per kind of result.
-SEARCH_QUERIES = 6
+# The current period, one query for the abbreviations, one per kind of result (five),
+# the unpublished names the agenda items and decisions are screened for.
+SEARCH_QUERIES = 8
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from django.db.models import Value
 
 from bodies.models import Body, Organisation
 from bodies.search_text import parse
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, Decision
 from members.models import Person
 from samverkan.search import _Postgres, synonyms
 
@@ -41,6 +41,7 @@ def test_every_kind_of_result_can_be_read_from_the_indexes(q):
         "body": engine.bodies(Body.objects.annotate(is_current=Value(0))),
         "organisation": engine.organisations(Organisation.objects.all()),
         "agendaitem": engine.agenda_items(AgendaItem.objects.all()),
+        "decision": engine.decisions(Decision.objects.all()),
     }
     for kind, queryset in kinds.items():
         text = plan(queryset)

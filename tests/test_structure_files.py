@@ -15,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bodies.models import MandatePeriod, Organisation
+from members.officers import OfficerTerm
 from samverkan.files import limits, schema, structure_json
 from samverkan.files.limits import StructureFileError
 from tests.test_structure_json import small
@@ -516,3 +517,46 @@ def test_fuzz_a_mutated_meeting_file_loads_or_is_located(changes):
         except StructureFileError as error:
             assert_located(error.problems)
         transaction.set_rollback(True)
+
+
+ROTATION_TOML = """
+format = 1
+organisations = [{ slug = "a", name = "A kommun", kind = "municipality", code = "1880" }]
+periods = [{ slug = "p", name = "2023–2026", start = 2023-01-01, end = 2026-12-31 }]
+people = [
+  { slug = "anna", first_name = "Anna", last_name = "A", organisation = "a" },
+  { slug = "bo", first_name = "Bo", last_name = "B", organisation = "a" },
+]
+[[bodies]]
+slug = "kc"
+name = "KC"
+kind = "network"
+periods = ["p"]
+seats = [{ organisation = "a" }, { organisation = "a" }]
+
+[[appointments]]
+period = "p"
+body = "kc"
+people = [
+  { person = "anna", officer_terms = [{ role = "chair", start = 2023-01-01, end = END }] },
+  { person = "bo", officer_terms = [{ role = "chair", start = 2025-01-01, end = 2026-12-31 }] },
+]
+"""
+
+
+def test_a_toml_file_carries_dated_officer_roles(tmp_path):
+    call_command("load_structure", write(tmp_path, ROTATION_TOML.replace("END", "2024-12-31")))
+    terms = OfficerTerm.objects.order_by("start")
+    assert [(t.appointment.person.slug, t.role, t.end) for t in terms] == [
+        ("anna", "chair", datetime.date(2024, 12, 31)),
+        ("bo", "chair", datetime.date(2026, 12, 31)),
+    ]
+
+
+def test_a_second_chair_at_once_in_a_toml_file_is_located(tmp_path):
+    with pytest.raises(CommandError) as error:
+        call_command("load_structure", write(tmp_path, ROTATION_TOML.replace("END", "2025-06-30")))
+    assert (
+        'appointments[0].people[1].officer_terms[0]: organet har redan en "chair" då '
+        "(appointments[0].people[0].officer_terms[0], 2023-01-01–2025-06-30)"
+    ) in str(error.value)

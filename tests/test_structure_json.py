@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
 from members.models import Appointment, Party, Person
+from members.officers import OfficerTerm
 from samverkan.files import structure_json
 from samverkan.files.limits import StructureFileError
 
@@ -424,3 +425,65 @@ def test_the_import_command_lists_every_problem(tmp_path):
 def test_the_export_command_refuses_an_unknown_period():
     with pytest.raises(CommandError, match="Okänd mandatperiod: 2031-2034"):
         call_command("export_structure", "2031-2034")
+
+
+# --- dated officer roles ------------------------------------------------------------------
+
+
+def with_rotation():
+    """small() with a chair rotation: Anna chairs 2023, Bo from 2024 until his term ends."""
+    data = small()
+    seats = data["bodies"][1]["seats"]
+    seats[0]["appointments"][0]["officer_terms"] = [
+        {"role": "chair", "start": "2023-01-01", "end": "2023-12-31"}
+    ]
+    seats[2]["appointments"][0]["officer_terms"] = [
+        {"role": "vice_chair", "start": "2023-01-01", "end": "2023-12-31"},
+        {"role": "chair", "start": "2024-01-01", "end": "2024-06-30"},
+    ]
+    return data
+
+
+def test_officer_terms_round_trip_through_export_and_import():
+    report = structure_json.import_structure(with_rotation())
+
+    assert report.counts[("officer_term", "created")] == 3
+    terms = OfficerTerm.objects.order_by("start", "role")
+    assert [(t.appointment.person.slug, t.role, str(t.start), str(t.end)) for t in terms] == [
+        ("anna-a", "chair", "2023-01-01", "2023-12-31"),
+        ("bo-b", "vice_chair", "2023-01-01", "2023-12-31"),
+        ("bo-b", "chair", "2024-01-01", "2024-06-30"),
+    ]
+    exported = json.loads(export_text())
+    seats = exported["bodies"][1]["seats"]
+    assert seats[0]["appointments"][0]["officer_terms"] == [
+        {"role": "chair", "start": "2023-01-01", "end": "2023-12-31"}
+    ]
+    assert not structure_json.import_structure(exported).changed
+
+    empty_database()
+    structure_json.import_structure(exported)
+    assert export_text() == structure_json.dumps(exported)
+
+    data = with_rotation()  # Bo hands over the chair a month early: only its end changes
+    data["bodies"][1]["seats"][2]["appointments"][0]["officer_terms"][1]["end"] = "2024-05-31"
+    lines = list(structure_json.import_structure(data).lines())
+    assert lines == [
+        "~ roller med datum: 2023-2026/radet/a-kommun/substitute/1: bo-b chair från "
+        "2024-01-01 (end)"
+    ]
+
+
+def test_a_term_outside_its_appointment_or_a_second_chair_at_once_is_reported():
+    data = with_rotation()
+    seats = data["bodies"][1]["seats"]
+    seats[0]["appointments"][0]["officer_terms"][0]["end"] = "2024-12-31"  # Anna left 06-30
+    seats[2]["appointments"][1]["officer_terms"] = [{"role": "vice_chair", "start": "2024-07-01"}]
+    seats[2]["appointments"][1]["start"] = "2024-07-01"
+
+    assert problems_of(data) == [
+        "bodies[1].seats[0].appointments[0].officer_terms[0]: rollen ligger utanför "
+        "uppdraget (2023-01-01–2024-06-30)",
+        'bodies[1].seats[2].appointments[0].officer_terms[1]: organet har redan en "chair" '
+        "då (bodies[1].seats[0].appointments[0].officer_terms[0], 2023-01-01–2024-12-31)",
+    ]

@@ -295,6 +295,7 @@ def place_body(plan: Plan, body: m.BodyEntry, place: str, salvaged: Salvaged) ->
         appointments = seats[j].get("appointments") or []
         for k, appointment in enumerate(seat.appointments):
             plan.put(appointment, f"{where}.appointments[{salvaged.index(appointments, k)}]")
+            place_officer_terms(plan, appointment)
     rules = raw.get("rules") or []
     for j, rule in enumerate(body.rules):
         plan.put(rule, f"{place}.rules[{salvaged.index(rules, j)}]")
@@ -478,6 +479,7 @@ class Checker:
                 elif by_key[seat.backs].role != Seat.Role.ORDINARY:
                     self.problem(f"{where}.backs", f'"{seat.backs}" är ingen ordinarie plats')
             self.check_appointments(seat, period, terms)
+        self.check_officer_terms(body)
 
     def check_appointments(
         self,
@@ -517,6 +519,50 @@ class Checker:
                         break
             spans.append((k, start, end))
             terms[appointment.person].append((start, end, where))
+
+    def check_officer_terms(self, body: m.BodyEntry) -> None:
+        """Each dated role within its appointment, one holder of a role in the body at a
+        time, one role at a time per appointment (members/officers.py)."""
+        holders: dict[str, list[tuple[datetime.date, datetime.date | None, str]]] = defaultdict(
+            list
+        )
+        for seat in body.seats:
+            for appointment in seat.appointments:
+                own: list[tuple[datetime.date, datetime.date | None, str]] = []
+                for term in appointment.officer_terms:
+                    where = self.plan.places.get(id(term)) or self.plan.at(appointment)
+                    start, end = term.start, term.end
+                    if end and end < start:
+                        self.problem(f"{where}.end", "rollen kan inte sluta innan den börjar")
+                        continue
+                    if start < appointment.start or (
+                        appointment.end and (end is None or end > appointment.end)
+                    ):
+                        self.problem(
+                            where,
+                            "rollen ligger utanför uppdraget "
+                            f"({span(appointment.start, appointment.end)})",
+                        )
+                    for other_start, other_end, other_place in own:
+                        if overlaps(start, end, (other_start, other_end)):
+                            self.problem(where, f"uppdraget har redan en roll då ({other_place})")
+                            break
+                    for other_start, other_end, other_place in holders[term.role]:
+                        if overlaps(start, end, (other_start, other_end)):
+                            self.problem(
+                                where,
+                                f'organet har redan en "{term.role}" då '
+                                f"({other_place}, {span(other_start, other_end)})",
+                            )
+                            break
+                    own.append((start, end, where))
+                    holders[term.role].append((start, end, where))
+
+
+def place_officer_terms(plan: Plan, appointment: m.AppointmentEntry) -> None:
+    """The places of an appointment's dated roles, under the appointment's."""
+    for n, term in enumerate(appointment.officer_terms):
+        plan.put(term, f"{plan.at(appointment)}.officer_terms[{n}]")
 
 
 def check(plan: Plan) -> list[str]:

@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from bodies.models import Body, MandatePeriod, Organisation, Seat
 from meetings.models import Attendance, Meeting
+from members.officers import OfficerTerm
 
 FORMAT = "samverkan-structure"
 VERSION = 1
@@ -163,12 +164,22 @@ class Rule(Section):
     substitutes: Count = 0
 
 
+class OfficerTermEntry(Section):
+    """A dated officer role of the appointment (members/officers.py): chair, vice chair
+    or secretary from ``start`` to ``end`` (absent: until further notice)."""
+
+    role: OfficerTerm.Role
+    start: Day
+    end: Day | None = None
+
+
 class AppointmentEntry(Section):
     person: Name
     start: Day
     end: Day | None = None
     appointed_by: Text | None = None
     note: Text | None = None
+    officer_terms: list[OfficerTermEntry] = []
 
 
 class SeatEntry(Section):
@@ -303,6 +314,7 @@ class TomlAppointment(Section):
     end: Day | None = None
     appointed_by: Text = ""
     note: Text | None = None
+    officer_terms: list[OfficerTermEntry] = []
 
 
 class TomlAppointments(Section):

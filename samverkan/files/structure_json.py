@@ -28,6 +28,7 @@ from django.db.models import Case, Prefetch, Value, When
 
 from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
 from members.models import Appointment, Party, Person
+from members.officers import OfficerTerm
 from samverkan.files import limits, load
 from samverkan.files.limits import StructureFileError
 from samverkan.files.models import FORMAT, VERSION
@@ -134,6 +135,12 @@ def export(periods: Iterable[int] | None = None, description: str | None = None)
                         "appointments",
                         queryset=Appointment.objects.public()
                         .select_related("person")
+                        .prefetch_related(
+                            Prefetch(
+                                "officer_terms",
+                                queryset=OfficerTerm.objects.order_by("start", "pk"),
+                            )
+                        )
                         .order_by("start", "pk"),
                     )
                 ),
@@ -204,6 +211,12 @@ def _export_body(body: Body, exported_periods: set[int]) -> dict[str, Any]:
                 row["appointed_by"] = appointment.appointed_by
             if appointment.note:
                 row["note"] = appointment.note
+            officer_terms = [
+                {"role": term.role, "start": _date(term.start), "end": _date(term.end)}
+                for term in appointment.officer_terms.all()
+            ]
+            if officer_terms:
+                row["officer_terms"] = officer_terms
             appointments.append(row)
         if appointments:
             item["appointments"] = appointments

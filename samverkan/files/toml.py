@@ -245,10 +245,12 @@ class Translation:
                         end=entry.end or period.end,
                         appointed_by=entry.appointed_by,
                         note=entry.note if entry.note is not None else group.note,
+                        officer_terms=entry.officer_terms,
                     ),
                     where,
                 )
             )
+            check.place_officer_terms(self.plan, seat.appointments[-1])
 
     @staticmethod
     def free_seat(

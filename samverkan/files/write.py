@@ -32,6 +32,7 @@ from bodies.models import (
     Seat,
 )
 from members.models import Appointment, Party, Person
+from members.officers import OfficerTerm
 from samverkan.files import models as m
 from samverkan.files.check import Plan
 
@@ -72,6 +73,7 @@ class ImportReport:
         "rule": "sammansättningsregler",
         "seat": "platser",
         "appointment": "uppdrag",
+        "officer_term": "roller med datum",
         # The meeting file's.
         "duty": "återrapporteringskrav",
         "meeting": "möten",
@@ -496,14 +498,40 @@ class StructureWriter(Writer):
 
         # Updates first (they may shorten a term and so make room), then new terms.
         rows = sorted(item.appointments, key=lambda row: current(row) is None)
+        saved = []
         for row in rows:
             person = self.people.get(row.person)
             if person is None:
                 continue
-            self.upsert(
+            appointment = self.upsert(
                 current(row) or Appointment(seat=seat, person=person, start=row.start),
                 {"end": row.end, "appointed_by": row.appointed_by or "", "note": row.note or ""},
                 self.plan.at(row),
                 "appointment",
                 f"{seat_key}: {row.person} från {row.start.isoformat()}",
+            )
+            if appointment is not None:
+                saved.append((row, appointment))
+        # After every appointment of the seat: a term is checked against the others.
+        for row, appointment in saved:
+            self.write_officer_terms(row, appointment, f"{seat_key}: {row.person}")
+
+    def write_officer_terms(
+        self, row: m.AppointmentEntry, appointment: Appointment, label: str
+    ) -> None:
+        """The appointment's dated roles, found by role and start; none is deleted."""
+        existing = {(term.role, term.start): term for term in appointment.officer_terms.all()}
+        # Updates first (they may end a term and so make room for the next holder).
+        terms = sorted(
+            enumerate(row.officer_terms),
+            key=lambda pair: (pair[1].role, pair[1].start) not in existing,
+        )
+        for n, term in terms:
+            self.upsert(
+                existing.get((term.role, term.start))
+                or OfficerTerm(appointment=appointment, role=term.role, start=term.start),
+                {"end": term.end},
+                self.plan.places.get(id(term)) or f"{self.plan.at(row)}.officer_terms[{n}]",
+                "officer_term",
+                f"{label} {term.role} från {term.start.isoformat()}",
             )
