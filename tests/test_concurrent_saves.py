@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from members.models import Appointment
+from tests.pages import management
 from tests.test_admin_appointments import post_seat, seat_data
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,7 @@ def typed(seat, person):
         "end": "",
         "appointed_by": "Kommunfullmäktige 2024-02-12",
         "note": "Efterträder Anna",
+        **management("officer_terms"),
     }
 
 

@@ -138,8 +138,9 @@ def test_the_meeting_page_reads_one_query_more_however_many_names_and_items(
         )
     for number in range(300):
         make.person(f"Dold{number}", f"Person{number}", is_published=False)
-    # The meeting page's budget in tests/test_meeting_pages.py (5), and the names.
-    with django_assert_max_num_queries(5 + 1 + STAMP_QUERIES):
+    # The meeting page's budget in tests/test_meeting_pages.py (5, and 1 for the
+    # decisions in the register), and the names.
+    with django_assert_max_num_queries(5 + 1 + 1 + STAMP_QUERIES):
         response = client.get(council["meeting"].get_absolute_url())
     assert text_of(response).count(PLACEHOLDER_TEXT) == 59
 
@@ -174,6 +175,7 @@ def meeting_post(council, confirm=False, text=HIDDEN_TEXT):
         **management("agenda_items", 2, 2),
         **management("attendances", 0),
         **management("adjuster_roles", 0),
+        **management("decisions", 0),
     }
     for i, (row, row_text) in enumerate([(item, text), (other, other.text)]):
         data.update(

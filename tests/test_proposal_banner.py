@@ -72,7 +72,8 @@ def test_a_decided_period_shows_its_decision_and_its_date(client, registry):
 def test_a_decided_period_without_a_recorded_decision_says_nothing_about_it(client, make):
     make.period("2019–2022")
 
-    assert "Beslut" not in get(client, "/perioder/2019-2022/").text
+    # ("Beslut" alone is the menu's link to the decisions register.)
+    assert "Beslut:" not in get(client, "/perioder/2019-2022/").text
 
 
 def test_the_list_of_periods_marks_the_proposal_and_dates_the_decision(client, registry):
@@ -104,8 +105,8 @@ def test_the_person_page_marks_seats_of_a_proposal(client, registry):
 def test_the_organisation_page_marks_seats_and_bodies_of_a_proposal(client, registry):
     page = get(client, "/organisationer/nora-kommun/")
 
-    assert heading(page, "2027–2030") == f"Mandatperiod 2027–2030 {MARK}"
-    assert heading(page, "2023–2026") == "Mandatperiod 2023–2026"
+    assert heading(page, "2027–2030") == "Förslag 2027–2030 – inte beslutat"
+    assert heading(page, "2023–2026") == "Pågående mandatperiod 2023–2026"
     assert f"Länsdelsrådet Norra (2027–2030) {MARK}" in page.text
     assert "Regionala rådet (2023–2026)" in page.text
     assert f"Regionala rådet (2023–2026) {MARK}" not in page.text

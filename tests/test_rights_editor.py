@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from bodies.models import MandatePeriod, Organisation, Seat
 from members.models import Appointment, Person
-from tests.pages import freeze_today
+from tests.pages import freeze_today, management
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,8 @@ def appointment_form(person, seat, start, end=""):
         "end": end,
         "appointed_by": "Kommunfullmäktige i Nora",
         "note": "",
+        # The dated officer roles inline, shown to the registry secretary only.
+        **management("officer_terms"),
     }
 
 
