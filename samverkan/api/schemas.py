@@ -16,6 +16,8 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 
 from bodies import models as structure
+from bodies.composition import SeatState
+from meetings import decisions
 from meetings import models as meetings
 
 
@@ -175,7 +177,7 @@ class Post(Schema):
             "it), vacant (reported vacant, or its holder left and nobody took over) or "
             "unknown (nobody registered and nothing reported: not the same as vacant)."
         ),
-        json_schema_extra={"enum": list(structure.SeatState.values)},
+        json_schema_extra={"enum": list(SeatState.values)},
     )
     vacant_since: datetime.date | None = source(
         "vacant_since", "The day the organisation reported the seat vacant; null: not reported."
@@ -296,7 +298,7 @@ class Meeting(Schema):
 
 class FollowUp(Schema):
     organization_id: str = source("organisation.slug", "The addressed organization.")
-    status: str = choice(meetings.DecisionResponse.Status)
+    status: str = choice(decisions.DecisionResponse.Status)
     date: datetime.date | None = source("decided_on", "When it decided or declined.")
     reference: str = Field(description="Its own reference, e.g. a paragraph or file number.")
 
@@ -304,7 +306,7 @@ class FollowUp(Schema):
 class Decision(Schema):
     id: Id = source("pk")
     identifier: str = source("number", "The number, e.g. RSR 2024:3 (per body and year).")
-    classification: str = choice(meetings.Decision.Kind, "kind")
+    classification: str = choice(decisions.Decision.Kind, "kind")
     title: str
     text: str
     addressee: str = Field(description="To whom it is addressed, as written.")
@@ -313,14 +315,14 @@ class Decision(Schema):
     meeting_id: Id = source("meeting_id", "The meeting (Event) it was taken at.")
     date: datetime.date = source("meeting.day", "The meeting's day.")
     agenda_item_number: int | None = Field(None, description="Its agenda item's number.")
-    status: str = choice(meetings.Decision.Status)
+    status: str = choice(decisions.Decision.Status)
     follow_up_note: str
     follow_up: list[FollowUp] = source("responses", "Per addressed organization.")
     url: Url = source(PAGE, "The public page.")
     updated_at: datetime.datetime = Field(description=CHANGED)
 
     @staticmethod
-    def resolve_agenda_item_number(decision: meetings.Decision) -> int | None:
+    def resolve_agenda_item_number(decision: decisions.Decision) -> int | None:
         return decision.agenda_item.number if decision.agenda_item else None
 
 

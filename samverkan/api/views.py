@@ -21,7 +21,8 @@ from ninja.pagination import paginate
 from ninja.renderers import JSONRenderer
 
 from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
-from meetings.models import AgendaItem, Attendance, Decision, DecisionResponse, Meeting
+from meetings.decisions import Decision, DecisionResponse
+from meetings.models import AgendaItem, Attendance, Meeting
 from meetings.privacy import UnpublishedNames
 from members.models import Appointment, Party, Person
 from samverkan.api import filters, schemas

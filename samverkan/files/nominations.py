@@ -15,6 +15,8 @@ date, a control character.
 import datetime
 import io
 import zipfile
+from collections.abc import Iterable
+from typing import Any
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
@@ -23,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from bodies.models import Body, Organisation, Seat
 from members.models import Party
 from members.nominations import Nomination, Problem, seats_for_form
 from samverkan.files import limits
@@ -53,13 +56,13 @@ FILLED_IN = {"first_name", "last_name", "party", "start", "end"}
 REQUIRED = {"key", "first_name", "last_name", "party", "start", "end"}
 
 
-def file_name(body, organisation):
+def file_name(body: Body, organisation: Organisation) -> str:
     from django.utils.text import slugify
 
     return f"nominering-{slugify(body.display_name)}-{body.period.slug}-{organisation.slug}.xlsx"
 
 
-def write_form(body, organisation):
+def write_form(body: Body, organisation: Organisation) -> bytes:
     """The organisation's form for the body, as XLSX bytes."""
     book = Workbook()
     sheet = book.active
@@ -108,7 +111,7 @@ def write_form(body, organisation):
     return out.getvalue()
 
 
-def _backs(seat):
+def _backs(seat: Seat) -> str:
     if seat.role != seat.Role.SUBSTITUTE or seat.backs is None:
         return ""
     backs = seat.backs
@@ -119,7 +122,7 @@ def _backs(seat):
     return f"{text} ({holder})" if holder else text
 
 
-def _party_list(book, sheet, rows):
+def _party_list(book: Workbook, sheet: Any, rows: int) -> None:
     parties = book.create_sheet("Partier")
     parties.append(["Förkortning", "Parti"])
     for party in Party.objects.order_by("order", "abbreviation"):
@@ -137,7 +140,7 @@ def _party_list(book, sheet, rows):
         check.add(f"{letter}2:{letter}{rows + 1}")
 
 
-def _instructions(book, body, organisation):
+def _instructions(book: Workbook, body: Body, organisation: Organisation) -> None:
     sheet = book.create_sheet("Instruktioner")
     sheet.column_dimensions["A"].width = 100
     lines = [
@@ -158,7 +161,7 @@ def _instructions(book, body, organisation):
 # Reading
 
 
-def read_forms(files):
+def read_forms(files: Iterable[tuple[str, bytes]]) -> tuple[list[Nomination], list[Problem]]:
     """Every nomination in the uploaded files, and every problem reading them.
 
     ``files`` is a list of (name, bytes).
@@ -171,11 +174,11 @@ def read_forms(files):
     return nominations, problems
 
 
-def read_form(name, raw):
+def read_form(name: str, raw: bytes) -> tuple[list[Nomination], list[Problem]]:
     """(nominations, problems) of one file."""
     whole = [Problem(name, None, "", "")]
 
-    def refuse(message):
+    def refuse(message: str) -> tuple[list[Nomination], list[Problem]]:
         whole[0].message = message
         return [], whole
 
@@ -208,10 +211,10 @@ def read_form(name, raw):
         book.close()
 
 
-def _read_sheet(name, sheet):
+def _read_sheet(name: str, sheet: Any) -> tuple[list[Nomination], list[Problem]]:
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
-    columns = {}
+    columns: dict[str, tuple[int, str]] = {}
     wanted = {h.casefold(): f for f, h, _w in COLUMNS if f}
     for index, value in enumerate(header, 1):
         if isinstance(value, str) and value.strip().casefold() in wanted:
@@ -240,9 +243,9 @@ def _read_sheet(name, sheet):
         nomination = Nomination(file=name, row=number, key="", columns=places)
         for field, (index, place) in columns.items():
             value = values[index] if index < len(values) else None
-            text, message = _cell(field, value)
-            if message:
-                problems.append(Problem(name, number, place, message))
+            text, unreadable = _cell(field, value)
+            if unreadable:
+                problems.append(Problem(name, number, place, unreadable))
             setattr(nomination, field, text)
         if nomination.key or not nomination.is_blank:
             if not nomination.key:
@@ -254,7 +257,7 @@ def _read_sheet(name, sheet):
     return nominations, problems
 
 
-def _cell(field, value):
+def _cell(field: str, value: object) -> tuple[str, str | None]:
     """The cell as text (dates as ISO), and a message if it cannot be read."""
     if value is None:
         return "", None
@@ -272,7 +275,7 @@ def _cell(field, value):
     return text, None
 
 
-def _date_cell(value):
+def _date_cell(value: object) -> tuple[str, str | None]:
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):
