@@ -43,6 +43,10 @@ CONSTRAINT_RULES = {
     "appointment_no_overlap_in_seat": _("uppdrag på samma plats får inte överlappa varandra"),
     "appointment_one_seat_per_body": _("en person har bara en plats i ett organ åt gången"),
     "meeting_no_overlap_in_body": _("ett organs möten får inte överlappa varandra"),
+    "officer_term_one_holder_per_role": _(
+        "ett organ har en ordförande (eller annan roll) åt gången"
+    ),
+    "officer_term_one_role_per_appointment": _("ett uppdrag har en roll åt gången"),
 }
 # PostgreSQL: serialization failure, deadlock, lock not available.
 BUSY_SQLSTATES = {"40001", "40P01", "55P03"}

@@ -25,11 +25,15 @@ class MembersConfig(AppConfig):
 
 
 def _follow_moved_seat(sender, instance, raw=False, **kwargs):
-    """A seat moved to another body takes its appointments' copied body along."""
-    from members.models import Appointment
+    """A seat moved to another body takes its appointments' (and their officer terms')
+    copied body along."""
+    from members.models import Appointment, OfficerTerm
 
     if raw:
         return
     Appointment.objects.filter(seat=instance).exclude(body_id=instance.body_id).update(
+        body_id=instance.body_id
+    )
+    OfficerTerm.objects.filter(appointment__seat=instance).exclude(body_id=instance.body_id).update(
         body_id=instance.body_id
     )

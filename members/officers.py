@@ -43,6 +43,16 @@ class OfficerTerm(models.Model):
         on_delete=models.CASCADE,
         related_name="officer_terms",
     )
+    # A copy of the appointment's body (kept by save()), so that PostgreSQL can refuse
+    # two holders of one role in a body at once (members/0009).
+    body = models.ForeignKey(
+        "bodies.Body",
+        verbose_name=_("organ"),
+        on_delete=models.PROTECT,
+        related_name="officer_terms",
+        null=True,
+        editable=False,
+    )
     role = models.CharField(_("roll"), max_length=12, choices=Role.choices)
     start = models.DateField(_("från"))
     end = models.DateField(_("till"), null=True, blank=True, help_text=_("Tomt: tills vidare."))
@@ -64,6 +74,10 @@ class OfficerTerm(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.appointment}"
+
+    def save(self, *args, **kwargs):
+        self.body_id = self.appointment.body_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return self.appointment.seat.body.get_absolute_url()

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from bodies.models import Body, Seat
@@ -77,6 +77,30 @@ def test_two_chairs_at_once_are_refused(council):
         "Avsluta den rollen först."
     ]
     OfficerTerm(appointment=bo, role="chair", start=D(2025, 1, 1)).full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_refuses_two_chairs_at_once_on_postgresql(council):
+    """Bypassing validation (as a race between two saves would) still cannot make two
+    chairs, nor give one appointment two roles at once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the exclusion constraints exist on PostgreSQL only")
+    _body, anna, bo = council
+    OfficerTerm.objects.create(
+        appointment=anna, role="chair", start=D(2023, 1, 1), end=D(2024, 12, 31)
+    )
+    with (
+        pytest.raises(IntegrityError, match="officer_term_one_holder_per_role"),
+        transaction.atomic(),
+    ):
+        OfficerTerm.objects.create(appointment=bo, role="chair", start=D(2024, 12, 31))
+    with (
+        pytest.raises(IntegrityError, match="officer_term_one_role_per_appointment"),
+        transaction.atomic(),
+    ):
+        OfficerTerm.objects.create(appointment=anna, role="secretary", start=D(2024, 6, 1))
+    OfficerTerm.objects.create(appointment=bo, role="chair", start=D(2025, 1, 1))
+    assert OfficerTerm.objects.get(appointment=bo).body == anna.body
 
 
 def test_a_term_lies_within_its_appointment_and_ends_after_it_starts(council):
