@@ -110,6 +110,8 @@ def dated_positions(seats, day):
     ``appointments`` and their ``officer_terms`` (``with_appointments(officer_terms=True)``);
     without them every seat keeps its default.
     """
+    if not seats:
+        return {}
     held = {}
     for seat in seats:
         for appointment in seat.holders_on(day):
@@ -117,9 +119,7 @@ def dated_positions(seats, day):
             for term in cache.get("officer_terms", ()):
                 if term.covers(day):
                     held[seat.pk] = term.role
-    if not seats:
-        return {}
-    position = seats[0].Position
+    position = seats[0].Position  # Seat's choices, without importing bodies.models
     taken = set(held.values()) & {position.CHAIR, position.VICE_CHAIR}
     positions = {}
     for seat in seats:
