@@ -43,10 +43,40 @@ class FileCommand(BaseCommand):
 
 
 class EmptyDatabaseCommand(FileCommand):
-    """A load into a database without what the file holds (``--if-empty`` skips it)."""
+    """A load into a database without what the file holds (``--if-empty`` skips it).
+
+    ``file`` is the module that reads, loads and summarises the file; ``holds`` says
+    what the database already has, ``only_when`` when the file is read."""
 
     if_empty_help = "hoppa över inläsningen om databasen redan har innehållet"
+    file: Any
+    holds: str
+    only_when: str
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.add_argument("--if-empty", action="store_true", help=self.if_empty_help)
+
+    def ready(self) -> None:
+        """Raise ``CommandError`` when the database cannot take the file yet."""
+
+    def loaded(self) -> bool:
+        """Whether the database already holds what the file would load."""
+        raise NotImplementedError
+
+    def handle(self, path: str, if_empty: bool = False, **options: Any) -> None:
+        self.ready()
+        if self.loaded():
+            if if_empty:
+                self.stdout.write(f"Databasen innehåller redan {self.holds}; inget lästes in.")
+                return
+            raise CommandError(
+                f"Databasen innehåller redan {self.holds}. {self.only_when} "
+                "(använd --if-empty för att hoppa över)."
+            )
+        report = self.run(
+            path,
+            self.file.read,
+            lambda data: self.file.load(data, **self.recorded_as(path, options)),
+        )
+        self.stdout.write(self.style.SUCCESS(f"Inläst från {path}: {self.file.summary(report)}."))

@@ -1,5 +1,3 @@
-from django.core.management.base import CommandError
-
 from bodies.models import MandatePeriod
 from samverkan.files import structure_file
 from samverkan.files.command import EmptyDatabaseCommand
@@ -12,21 +10,9 @@ class Command(EmptyDatabaseCommand):
     )
     path_help = "strukturfilen, t.ex. fixtures/orebro.toml"
     if_empty_help = "hoppa över inläsningen om databasen redan har mandatperioder"
+    file = structure_file
+    holds = "en struktur"
+    only_when = "Strukturfilen läses bara in i en tom databas"
 
-    def handle(self, path, if_empty=False, **options):
-        if MandatePeriod.objects.exists():
-            if if_empty:
-                self.stdout.write("Databasen innehåller redan en struktur; inget lästes in.")
-                return
-            raise CommandError(
-                "Databasen innehåller redan en struktur. Strukturfilen läses bara in i en tom "
-                "databas (använd --if-empty för att hoppa över)."
-            )
-        report = self.run(
-            path,
-            structure_file.read,
-            lambda data: structure_file.load(data, **self.recorded_as(path, options)),
-        )
-        self.stdout.write(
-            self.style.SUCCESS(f"Inläst från {path}: {structure_file.summary(report)}.")
-        )
+    def loaded(self):
+        return MandatePeriod.objects.exists()
