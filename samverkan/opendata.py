@@ -48,9 +48,17 @@ class Table:
     rows: list[list]
 
 
-def contact_columns(contact):
-    """email, phone and the photo's site path: only what the person consented to."""
-    return [contact.email, contact.phone, contact.photo_url]
+def table_of(name, rows, columns):
+    """A table of ``rows``: each column named beside how a row gives its value."""
+    return Table(name, list(columns), [[value(row) for value in columns.values()] for row in rows])
+
+
+def slug_of(obj):
+    return obj.slug if obj else ""
+
+
+def iso(day):
+    return day.isoformat() if day else ""
 
 
 def tables(period):
@@ -99,174 +107,120 @@ def tables(period):
         return f"{period.slug}/{body.slug}" if body else ""
 
     return [
-        Table(
+        table_of(
             "organizations.csv",
-            ["id", "name", "short_name", "classification", "code", "county_part"],
-            [
-                [
-                    o.slug,
-                    o.name,
-                    o.short_name,
-                    o.kind,
-                    o.code,
-                    o.county_part.slug if o.county_part else "",
-                ]
-                for o in organisations
-            ],
+            organisations,
+            {
+                "id": lambda o: o.slug,
+                "name": lambda o: o.name,
+                "short_name": lambda o: o.short_name,
+                "classification": lambda o: o.kind,
+                "code": lambda o: o.code,
+                "county_part": lambda o: slug_of(o.county_part),
+            },
         ),
-        Table(
+        table_of(
             "bodies.csv",
-            [
-                "id",
-                "name",
-                "short_name",
-                "classification",
-                "parent_id",
-                "supports_id",
-                "lead_organization",
-                "county_part",
-                "purpose",
-                "legal_basis",
-                "min_meetings_per_year",
-                "email",
-            ],
-            [
-                [
-                    body_id(b),
-                    b.name,
-                    b.short_name,
-                    b.kind,
-                    body_id(b.parent),
-                    body_id(b.supports),
-                    b.lead_organisation.slug if b.lead_organisation else "",
-                    b.county_part.slug if b.county_part else "",
-                    b.purpose,
-                    b.legal_basis,
-                    b.min_meetings_per_year if b.min_meetings_per_year is not None else "",
-                    b.public_email,
-                ]
-                for b in bodies
-            ],
+            bodies,
+            {
+                "id": body_id,
+                "name": lambda b: b.name,
+                "short_name": lambda b: b.short_name,
+                "classification": lambda b: b.kind,
+                "parent_id": lambda b: body_id(b.parent),
+                "supports_id": lambda b: body_id(b.supports),
+                "lead_organization": lambda b: slug_of(b.lead_organisation),
+                "county_part": lambda b: slug_of(b.county_part),
+                "purpose": lambda b: b.purpose,
+                "legal_basis": lambda b: b.legal_basis,
+                "min_meetings_per_year": lambda b: (
+                    b.min_meetings_per_year if b.min_meetings_per_year is not None else ""
+                ),
+                "email": lambda b: b.public_email,
+            },
         ),
-        Table(
+        table_of(
             "posts.csv",
-            ["id", "organization_id", "role", "position", "organization", "backs_post_id"],
-            [
-                [
-                    str(s.pk),
-                    body_id(s.body),
-                    s.role,
-                    s.position,
-                    s.organisation.slug,
-                    str(s.backs_id or ""),
-                ]
-                for s in seats
-            ],
+            seats,
+            {
+                "id": lambda s: str(s.pk),
+                "organization_id": lambda s: body_id(s.body),
+                "role": lambda s: s.role,
+                "position": lambda s: s.position,
+                "organization": lambda s: s.organisation.slug,
+                "backs_post_id": lambda s: str(s.backs_id or ""),
+            },
         ),
-        Table(
+        # Contact details only as the person consented (``public_contact``).
+        table_of(
             "persons.csv",
-            [
-                "id",
-                "given_name",
-                "family_name",
-                "party",
-                "organization",
-                "title",
-                "email",
-                "phone",
-                "image",
-            ],
-            [
-                [
-                    p.slug,
-                    p.first_name,
-                    p.last_name,
-                    p.party.abbreviation if p.party else "",
-                    p.organisation.slug if p.organisation else "",
-                    p.title,
-                    *contact_columns(p.public_contact()),
-                ]
-                for p in people
-            ],
+            people,
+            {
+                "id": lambda p: p.slug,
+                "given_name": lambda p: p.first_name,
+                "family_name": lambda p: p.last_name,
+                "party": lambda p: p.party.abbreviation if p.party else "",
+                "organization": lambda p: slug_of(p.organisation),
+                "title": lambda p: p.title,
+                "email": lambda p: p.public_contact().email,
+                "phone": lambda p: p.public_contact().phone,
+                "image": lambda p: p.public_contact().photo_url,
+            },
         ),
-        Table(
+        table_of(
             "memberships.csv",
-            ["id", "post_id", "person_id", "start_date", "end_date"],
-            [
-                [
-                    str(a.pk),
-                    str(a.seat_id),
-                    a.person.slug,
-                    a.start.isoformat(),
-                    a.end.isoformat() if a.end else "",
-                ]
-                for a in appointments
-            ],
+            appointments,
+            {
+                "id": lambda a: str(a.pk),
+                "post_id": lambda a: str(a.seat_id),
+                "person_id": lambda a: a.person.slug,
+                "start_date": lambda a: a.start.isoformat(),
+                "end_date": lambda a: iso(a.end),
+            },
         ),
-        Table(
+        table_of(
             "events.csv",
-            ["id", "organization_id", "start_date", "end_date", "location", "status"],
-            [
-                [
-                    str(m.pk),
-                    body_id(m.body),
-                    m.start.isoformat(),
-                    m.end.isoformat(),
-                    m.place,
-                    m.status,
-                ]
-                for m in meetings
-            ],
+            meetings,
+            {
+                "id": lambda m: str(m.pk),
+                "organization_id": lambda m: body_id(m.body),
+                "start_date": lambda m: m.start.isoformat(),
+                "end_date": lambda m: m.end.isoformat(),
+                "location": lambda m: m.place,
+                "status": lambda m: m.status,
+            },
         ),
-        Table(
+        # The follow-up as the public list counts it (addressed, decided, declined).
+        table_of(
             "decisions.csv",
-            [
-                "id",
-                "number",
-                "organization_id",
-                "event_id",
-                "agenda_item",
-                "classification",
-                "title",
-                "text",
-                "addressee",
-                "status",
-                "follow_up_note",
-                "addressed",
-                "decided",
-                "declined",
-            ],
-            [
-                [
-                    str(d.pk),
-                    d.number,
-                    body_id(d.body),
-                    str(d.meeting_id),
-                    str(d.agenda_item.number) if d.agenda_item else "",
-                    d.kind,
-                    d.title,
-                    d.text,
-                    d.addressee,
-                    d.status,
-                    d.follow_up_note,
-                    *[str(count) for count in d.follow_up_counts()],
-                ]
-                for d in decisions
-            ],
+            decisions,
+            {
+                "id": lambda d: str(d.pk),
+                "number": lambda d: d.number,
+                "organization_id": lambda d: body_id(d.body),
+                "event_id": lambda d: str(d.meeting_id),
+                "agenda_item": lambda d: str(d.agenda_item.number) if d.agenda_item else "",
+                "classification": lambda d: d.kind,
+                "title": lambda d: d.title,
+                "text": lambda d: d.text,
+                "addressee": lambda d: d.addressee,
+                "status": lambda d: d.status,
+                "follow_up_note": lambda d: d.follow_up_note,
+                "addressed": lambda d: str(d.follow_up_counts()[0]),
+                "decided": lambda d: str(d.follow_up_counts()[1]),
+                "declined": lambda d: str(d.follow_up_counts()[2]),
+            },
         ),
-        Table(
+        table_of(
             "decision_responses.csv",
-            ["decision_id", "organization", "status", "date", "reference"],
-            [
-                [
-                    str(r.decision_id),
-                    r.organisation.slug,
-                    r.status,
-                    r.decided_on.isoformat() if r.decided_on else "",
-                    r.reference,
-                ]
-                for r in responses
-            ],
+            responses,
+            {
+                "decision_id": lambda r: str(r.decision_id),
+                "organization": lambda r: r.organisation.slug,
+                "status": lambda r: r.status,
+                "date": lambda r: iso(r.decided_on),
+                "reference": lambda r: r.reference,
+            },
         ),
     ]
 
