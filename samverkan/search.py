@@ -79,6 +79,15 @@ ABBREVIATIONS = {
     "rup": ["regional utvecklingsplan"],
 }
 
+# Each kind of result: the field its title is, and the texts its snippet comes from.
+KINDS = {
+    "people": ("full_name", ()),
+    "bodies": ("name", ("purpose", "legal_basis")),
+    "organisations": ("name", ()),
+    "agenda_items": ("title", ("text", "decision")),
+    "decisions": ("title", ("text", "addressee")),
+}
+
 
 @dataclass
 class Hit:
@@ -104,13 +113,7 @@ class Results:
 
     @property
     def total(self):
-        return (
-            len(self.people)
-            + len(self.bodies)
-            + len(self.organisations)
-            + len(self.agenda_items)
-            + len(self.decisions)
-        )
+        return sum(len(getattr(self, kind)) for kind in KINDS)
 
 
 _text = text_of
@@ -194,41 +197,20 @@ def search(raw, current=None):
         ),
     }
     results.more = any(len(rows) > LIMIT for rows in found.values())
-    results.people = [
-        Hit(person, highlight(person.full_name, terms), person.get_absolute_url())
-        for person in found["people"][:LIMIT]
-    ]
-    results.bodies = [
-        Hit(
-            body,
-            highlight(body.name, terms),
-            body.get_absolute_url(),
-            engine.snippet(body, "purpose", "legal_basis"),
+    for kind, (title, texts) in KINDS.items():
+        setattr(
+            results,
+            kind,
+            [
+                Hit(
+                    row,
+                    highlight(getattr(row, title), terms),
+                    row.get_absolute_url(),
+                    engine.snippet(row, *texts),
+                )
+                for row in found[kind][:LIMIT]
+            ],
         )
-        for body in found["bodies"][:LIMIT]
-    ]
-    results.organisations = [
-        Hit(organisation, highlight(organisation.name, terms), organisation.get_absolute_url())
-        for organisation in found["organisations"][:LIMIT]
-    ]
-    results.agenda_items = [
-        Hit(
-            item,
-            highlight(item.title, terms),
-            item.get_absolute_url(),
-            engine.snippet(item, "text", "decision"),
-        )
-        for item in found["agenda_items"][:LIMIT]
-    ]
-    results.decisions = [
-        Hit(
-            decision,
-            highlight(decision.title, terms),
-            decision.get_absolute_url(),
-            engine.snippet(decision, "text", "addressee"),
-        )
-        for decision in found["decisions"][:LIMIT]
-    ]
     return results
 
 
@@ -248,6 +230,15 @@ def visible(rows, terms):
             row.headline = ""
         kept.append(row)
     return kept
+
+
+def first_snippet(obj, fields, terms):
+    """The marked fragment of the first of ``fields`` that matches, or ""."""
+    for name in fields:
+        text = snippet(getattr(obj, name), terms)
+        if text:
+            return mark_safe(text)
+    return ""
 
 
 class _SQLite:
@@ -290,11 +281,7 @@ class _SQLite:
         )[: LIMIT + 1]
 
     def snippet(self, obj, *fields):
-        for name in fields:
-            text = snippet(getattr(obj, name), self.terms)
-            if text:
-                return mark_safe(text)
-        return ""
+        return first_snippet(obj, fields, self.terms)
 
 
 class _Postgres:
@@ -387,11 +374,7 @@ class _Postgres:
             # The database chose the fragments; the words are marked as on SQLite.
             plain = headline.replace(MARK_START, "").replace(MARK_STOP, "")
             return mark_safe(highlight(plain, self.terms))
-        for name in fields:
-            text = snippet(getattr(obj, name), self.terms)
-            if text:
-                return mark_safe(text)
-        return ""
+        return first_snippet(obj, fields, self.terms)
 
 
 # /sok/?q= (named bodies:search: samverkan/cross_app_urls.py)
