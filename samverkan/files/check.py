@@ -332,15 +332,40 @@ def span(start: datetime.date, end: datetime.date | None) -> str:
     return f"{start.isoformat()}–{end.isoformat() if end else 'tills vidare'}"
 
 
-class Checker:
-    """What a schema cannot say, for a whole plan; every problem, none stops the others."""
+# Dates with the place that holds them (start, end, place), compared for overlaps.
+Term = tuple[datetime.date, datetime.date | None, str]
 
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
+
+def first_overlap[P](
+    start: datetime.date,
+    end: datetime.date | None,
+    others: Iterable[tuple[datetime.date, datetime.date | None, P]],
+) -> tuple[datetime.date, datetime.date | None, P] | None:
+    """The first of ``others`` (start, end, place) whose dates overlap start–end."""
+    return next((other for other in others if overlaps(start, end, other[:2])), None)
+
+
+def said(term: Term) -> str:
+    """A term as a message names it: its place and its dates."""
+    return f"{term[2]}, {span(term[0], term[1])}"
+
+
+class Problems:
+    """Collects every problem of a file, each with its place; none stops the others."""
+
+    def __init__(self) -> None:
         self.problems: list[str] = []
 
     def problem(self, where: str, message: str) -> None:
         self.problems.append(f"{where}: {message}")
+
+
+class Checker(Problems):
+    """What a schema cannot say, for a whole plan."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self.plan = plan
 
     def reference(self, where: str, value: str | None, section: str, what: str) -> None:
         if value and value not in self.plan.named[section]:
@@ -459,7 +484,7 @@ class Checker:
         expected = seat_key_counts(body.seats)
         by_key = dict(zip(expected, body.seats, strict=True))
         # Each person's terms in the body: (start, end, place) – one seat at a time.
-        terms: dict[str, list[tuple[datetime.date, datetime.date | None, str]]] = defaultdict(list)
+        terms: dict[str, list[Term]] = defaultdict(list)
         for seat, key in zip(body.seats, expected, strict=True):
             where = at(seat)
             self.reference(
@@ -485,10 +510,10 @@ class Checker:
         self,
         seat: m.SeatEntry,
         period: m.Period | None,
-        terms: dict[str, list[tuple[datetime.date, datetime.date | None, str]]],
+        terms: dict[str, list[Term]],
     ) -> None:
         at = self.plan.at
-        spans: list[tuple[int, datetime.date, datetime.date | None]] = []
+        spans: list[tuple[datetime.date, datetime.date | None, int]] = []
         for k, appointment in enumerate(seat.appointments):
             where = at(appointment)
             self.reference(f"{where}.person", appointment.person, "people", "person")
@@ -500,35 +525,27 @@ class Checker:
                 for name, day in (("start", start), ("end", end)):
                     if day and not period.start <= day <= period.end:
                         self.problem(f"{where}.{name}", "datumet ligger utanför mandatperioden")
-            for other_k, other_start, other_end in spans:
-                if overlaps(start, end, (other_start, other_end)):
-                    self.problem(
-                        where,
-                        f"överlappar appointments[{other_k}] på samma plats "
-                        f"({span(other_start, other_end)})",
-                    )
-                    break
-            else:
-                for other_start, other_end, other_place in terms[appointment.person]:
-                    if overlaps(start, end, (other_start, other_end)):
-                        self.problem(
-                            where,
-                            f'"{appointment.person}" har redan en plats i organet '
-                            f"({other_place}, {span(other_start, other_end)})",
-                        )
-                        break
-            spans.append((k, start, end))
+            if same_seat := first_overlap(start, end, spans):
+                self.problem(
+                    where,
+                    f"överlappar appointments[{same_seat[2]}] på samma plats "
+                    f"({span(same_seat[0], same_seat[1])})",
+                )
+            elif same_body := first_overlap(start, end, terms[appointment.person]):
+                self.problem(
+                    where,
+                    f'"{appointment.person}" har redan en plats i organet ({said(same_body)})',
+                )
+            spans.append((start, end, k))
             terms[appointment.person].append((start, end, where))
 
     def check_officer_terms(self, body: m.BodyEntry) -> None:
         """Each dated role within its appointment, one holder of a role in the body at a
         time, one role at a time per appointment (members/officers.py)."""
-        holders: dict[str, list[tuple[datetime.date, datetime.date | None, str]]] = defaultdict(
-            list
-        )
+        holders: dict[str, list[Term]] = defaultdict(list)
         for seat in body.seats:
             for appointment in seat.appointments:
-                own: list[tuple[datetime.date, datetime.date | None, str]] = []
+                own: list[Term] = []
                 for term in appointment.officer_terms:
                     where = self.plan.places.get(id(term)) or self.plan.at(appointment)
                     start, end = term.start, term.end
@@ -543,18 +560,14 @@ class Checker:
                             "rollen ligger utanför uppdraget "
                             f"({span(appointment.start, appointment.end)})",
                         )
-                    for other_start, other_end, other_place in own:
-                        if overlaps(start, end, (other_start, other_end)):
-                            self.problem(where, f"uppdraget har redan en roll då ({other_place})")
-                            break
-                    for other_start, other_end, other_place in holders[term.role]:
-                        if overlaps(start, end, (other_start, other_end)):
-                            self.problem(
-                                where,
-                                f'organet har redan en "{term.role}" då '
-                                f"({other_place}, {span(other_start, other_end)})",
-                            )
-                            break
+                    if same_appointment := first_overlap(start, end, own):
+                        self.problem(
+                            where, f"uppdraget har redan en roll då ({same_appointment[2]})"
+                        )
+                    if same_role := first_overlap(start, end, holders[term.role]):
+                        self.problem(
+                            where, f'organet har redan en "{term.role}" då ({said(same_role)})'
+                        )
                     own.append((start, end, where))
                     holders[term.role].append((start, end, where))
 
