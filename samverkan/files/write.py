@@ -14,7 +14,7 @@ It never deletes seats, appointments or anything else with history.
 
 import datetime
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -34,7 +34,7 @@ from bodies.models import (
 from members.models import Appointment, Party, Person
 from members.officers import OfficerTerm
 from samverkan.files import models as m
-from samverkan.files.check import Plan
+from samverkan.files.check import KEYS, Plan, Problems
 
 
 def seat_keys(seats: list[Seat]) -> dict[int, str]:
@@ -121,15 +121,12 @@ class ImportReport:
         return self.summary()
 
 
-class Writer:
+class Writer(Problems):
     """Saves objects through ``full_clean()``, collecting each problem with its place."""
 
     def __init__(self, report: ImportReport) -> None:
+        super().__init__()
         self.report = report
-        self.problems: list[str] = []
-
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
 
     def save[M: models.Model](self, obj: M, where: str, exclude: list[str] | None = None) -> bool:
         """Validate and save; False (and a problem) when the model refuses the object."""
@@ -185,6 +182,16 @@ class Writer:
         return obj
 
 
+# The kind each section's changes are reported as (``ImportReport.record``).
+KINDS = {
+    "county_parts": "county_part",
+    "organisations": "organisation",
+    "parties": "party",
+    "periods": "period",
+    "people": "person",
+}
+
+
 def pk(objects: Mapping[str, models.Model], slug: str | None) -> int | None:
     obj = objects.get(slug) if slug else None
     return obj.pk if obj else None
@@ -199,55 +206,77 @@ class StructureWriter(Writer):
         self.plan = plan
 
     def write(self) -> None:
-        plan, at = self.plan, self.plan.at
-        self.parts = {part.slug: part for part in CountyPart.objects.all()}
-        for i, part in enumerate(plan.county_parts):
-            self.keep(
-                self.parts,
-                part.slug,
-                self.upsert(
-                    self.parts.get(part.slug) or CountyPart(slug=part.slug),
-                    {"name": part.name, "order": i},
-                    at(part),
-                    "county_part",
-                    part.slug,
-                ),
-            )
-        self.organisations = {org.slug: org for org in Organisation.objects.all()}
-        for org in plan.organisations:
-            self.keep(
-                self.organisations,
-                org.slug,
-                self.upsert(
-                    self.organisations.get(org.slug) or Organisation(slug=org.slug),
-                    {
-                        "name": org.name,
-                        "short_name": org.short_name or "",
-                        "kind": org.kind,
-                        "code": org.code or "",
-                        "county_part_id": pk(self.parts, org.county_part),
-                    },
-                    at(org),
-                    "organisation",
-                    org.slug,
-                ),
-            )
-        self.parties = {party.abbreviation: party for party in Party.objects.all()}
-        for i, party in enumerate(plan.parties):
-            self.keep(
-                self.parties,
-                party.abbreviation,
-                self.upsert(
-                    self.parties.get(party.abbreviation) or Party(abbreviation=party.abbreviation),
-                    {"name": party.name, "order": i},
-                    at(party),
-                    "party",
-                    party.abbreviation,
-                ),
-            )
-        self.write_periods()
-        self.write_people()
+        self.parts = self.write_section("county_parts", CountyPart, self.county_part_values)
+        self.organisations = self.write_section(
+            "organisations", Organisation, self.organisation_values
+        )
+        self.parties = self.write_section("parties", Party, self.party_values)
+        self.periods = self.write_section("periods", MandatePeriod, self.period_values)
+        self.people = self.write_section("people", Person, self.person_values, self.new_person)
         self.write_bodies()
+
+    def write_section[M: models.Model](
+        self,
+        section: str,
+        model: type[M],
+        values: Callable[[int, Any], dict[str, Any]],
+        new: Callable[[Any], M] | None = None,
+    ) -> dict[str, M]:
+        """Each entry of a section created or updated by its key (``check.KEYS``); the
+        section's objects by key, less those the model refused."""
+        key = KEYS[section]
+        objects = {getattr(obj, key): obj for obj in model._default_manager.all()}
+        for i, entry in enumerate(getattr(self.plan, section)):
+            value = getattr(entry, key)
+            obj = objects.get(value) or (new(entry) if new else model(**{key: value}))
+            self.keep(
+                objects,
+                value,
+                self.upsert(obj, values(i, entry), self.plan.at(entry), KINDS[section], value),
+            )
+        return objects
+
+    @staticmethod
+    def county_part_values(i: int, part: m.CountyPart) -> dict[str, Any]:
+        return {"name": part.name, "order": i}
+
+    def organisation_values(self, i: int, org: m.OrganisationEntry) -> dict[str, Any]:
+        return {
+            "name": org.name,
+            "short_name": org.short_name or "",
+            "kind": org.kind,
+            "code": org.code or "",
+            "county_part_id": pk(self.parts, org.county_part),
+        }
+
+    @staticmethod
+    def party_values(i: int, party: m.Party) -> dict[str, Any]:
+        return {"name": party.name, "order": i}
+
+    @staticmethod
+    def period_values(i: int, period: m.Period) -> dict[str, Any]:
+        return {
+            "name": period.name,
+            "start": period.start,
+            "end": period.end,
+            "status": period.status or MandatePeriod.Status.PROPOSED,
+            "decision_reference": period.decision_reference or "",
+            "decided_on": period.decided_on,
+        }
+
+    def person_values(self, i: int, person: m.PersonEntry) -> dict[str, Any]:
+        return {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "party_id": pk(self.parties, person.party),
+            "organisation_id": pk(self.organisations, person.organisation),
+            "title": person.title or "",
+        }
+
+    def new_person(self, person: m.PersonEntry) -> Person:
+        """Publication, contact details and notes are the secretary's, not the JSON
+        file's; the TOML file may say whether a new person is published."""
+        return Person(slug=person.slug, is_published=self.plan.published.get(person.slug, True))
 
     @staticmethod
     def keep(objects: dict[str, Any], key: str, obj: models.Model | None) -> None:
@@ -256,56 +285,6 @@ class StructureWriter(Writer):
             objects.pop(key, None)
         else:
             objects[key] = obj
-
-    def write_periods(self) -> None:
-        self.periods = {period.slug: period for period in MandatePeriod.objects.all()}
-        for period in self.plan.periods:
-            self.keep(
-                self.periods,
-                period.slug,
-                self.upsert(
-                    self.periods.get(period.slug) or MandatePeriod(slug=period.slug),
-                    {
-                        "name": period.name,
-                        "start": period.start,
-                        "end": period.end,
-                        "status": period.status or MandatePeriod.Status.PROPOSED,
-                        "decision_reference": period.decision_reference or "",
-                        "decided_on": period.decided_on,
-                    },
-                    self.plan.at(period),
-                    "period",
-                    period.slug,
-                ),
-            )
-
-    def write_people(self) -> None:
-        self.people = {person.slug: person for person in Person.objects.all()}
-        for person in self.plan.people:
-            existing = self.people.get(person.slug)
-            if existing is None:
-                # Publication, contact details and notes are the secretary's, not the
-                # JSON file's; the TOML file may say whether a new person is published.
-                existing = Person(
-                    slug=person.slug, is_published=self.plan.published.get(person.slug, True)
-                )
-            self.keep(
-                self.people,
-                person.slug,
-                self.upsert(
-                    existing,
-                    {
-                        "first_name": person.first_name,
-                        "last_name": person.last_name,
-                        "party_id": pk(self.parties, person.party),
-                        "organisation_id": pk(self.organisations, person.organisation),
-                        "title": person.title or "",
-                    },
-                    self.plan.at(person),
-                    "person",
-                    person.slug,
-                ),
-            )
 
     def ordered_bodies(self) -> list[m.BodyEntry]:
         """Bodies period by period (earliest first), parents before children."""
@@ -391,20 +370,35 @@ class StructureWriter(Writer):
             self.upsert(body, values, self.plan.at(entry), "body", f"{entry.period}/{entry.slug}"),
         )
 
+    def link(
+        self,
+        obj: models.Model,
+        name: str,
+        target: models.Model | None,
+        where: str,
+        kind: str,
+        label: str,
+        record: bool,
+    ) -> None:
+        """Point ``obj``'s link ``name`` at ``target`` (None: at nothing) unless it does;
+        a second write, once every object it may point at is saved."""
+        target_id = target.pk if target else None
+        if getattr(obj, f"{name}_id") != target_id:
+            self.upsert(obj, {f"{name}_id": target_id}, f"{where}.{name}", kind, label, record)
+
     def write_links(self, entry: m.BodyEntry, body: Body) -> None:
         """The body's support link, member organisations and composition rules."""
         key = (entry.period, entry.slug)
         label = f"{entry.period}/{entry.slug}"
-        supports = self.bodies.get((entry.period, entry.supports or ""))
-        if body.supports_id != (supports.pk if supports else None):
-            self.upsert(
-                body,
-                {"supports_id": supports.pk if supports else None},
-                f"{self.plan.at(entry)}.supports",
-                "body",
-                label,
-                record=key not in self.created_bodies,
-            )
+        self.link(
+            body,
+            "supports",
+            self.bodies.get((entry.period, entry.supports or "")),
+            self.plan.at(entry),
+            "body",
+            label,
+            record=key not in self.created_bodies,
+        )
         wanted = {
             self.organisations[slug].pk for slug in entry.members if slug in self.organisations
         }
@@ -472,16 +466,15 @@ class StructureWriter(Writer):
             seat = seats.get(item.key)
             if seat is None:
                 continue
-            backs = seats.get(item.backs) if item.backs else None
-            if seat.backs_id != (backs.pk if backs else None):
-                self.upsert(
-                    seat,
-                    {"backs_id": backs.pk if backs else None},
-                    f"{self.plan.at(item)}.backs",
-                    "seat",
-                    f"{label}/{item.key}",
-                    record=item.key not in created,
-                )
+            self.link(
+                seat,
+                "backs",
+                seats.get(item.backs) if item.backs else None,
+                self.plan.at(item),
+                "seat",
+                f"{label}/{item.key}",
+                record=item.key not in created,
+            )
         for item in entry.seats:
             if item.key in seats:
                 self.write_appointments(item, seats[item.key], f"{label}/{item.key}")
