@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from django.db import models
 from django.db.models import Case, Prefetch, Value, When
 
 from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
@@ -41,8 +42,21 @@ __all__ = ["ImportReport", "StructureFileError", "export", "dumps", "parse", "re
 # Export
 
 
-def _date(day: datetime.date | None) -> str | None:
-    return day.isoformat() if day else None
+def plain(value: Any) -> Any:
+    """A field's value as the file writes it: a date as ISO text, a linked record by its
+    key (a party by its abbreviation, anything else by its slug)."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Party):
+        return value.abbreviation
+    if isinstance(value, models.Model):
+        return value.slug  # type: ignore[attr-defined]
+    return value
+
+
+def fields(obj: models.Model, *names: str) -> dict[str, Any]:
+    """The named fields of ``obj``, in that order, as the file writes them."""
+    return {name: plain(getattr(obj, name)) for name in names}
 
 
 def export(periods: Iterable[int] | None = None, description: str | None = None) -> dict[str, Any]:
@@ -67,47 +81,27 @@ def export(periods: Iterable[int] | None = None, description: str | None = None)
         if description is not None
         else "Samverkansstruktur " + ", ".join(period.name for period in chosen),
         "county_parts": [
-            {"slug": part.slug, "name": part.name}
+            fields(part, "slug", "name")
             for part in CountyPart.objects.order_by("order", "name", "pk")
         ],
         "organisations": [
-            {
-                "slug": org.slug,
-                "name": org.name,
-                "short_name": org.short_name,
-                "kind": org.kind,
-                "code": org.code,
-                "county_part": org.county_part.slug if org.county_part else None,
-            }
+            fields(org, "slug", "name", "short_name", "kind", "code", "county_part")
             for org in Organisation.objects.select_related("county_part").order_by(
                 kind_order, "name", "pk"
             )
         ],
         "parties": [
-            {"abbreviation": party.abbreviation, "name": party.name}
+            fields(party, "abbreviation", "name")
             for party in Party.objects.order_by("order", "abbreviation", "pk")
         ],
         "periods": [
-            {
-                "slug": period.slug,
-                "name": period.name,
-                "start": _date(period.start),
-                "end": _date(period.end),
-                "status": period.status,
-                "decision_reference": period.decision_reference,
-                "decided_on": _date(period.decided_on),
-            }
+            fields(
+                period, "slug", "name", "start", "end", "status", "decision_reference", "decided_on"
+            )
             for period in chosen
         ],
         "people": [
-            {
-                "slug": person.slug,
-                "first_name": person.first_name,
-                "last_name": person.last_name,
-                "party": person.party.abbreviation if person.party else None,
-                "organisation": person.organisation.slug if person.organisation else None,
-                "title": person.title,
-            }
+            fields(person, "slug", "first_name", "last_name", "party", "organisation", "title")
             for person in Person.objects.public()
             .select_related("party", "organisation")
             .order_by("last_name", "first_name", "slug")
@@ -154,44 +148,32 @@ def export(periods: Iterable[int] | None = None, description: str | None = None)
 
 
 def _export_body(body: Body, exported_periods: set[int]) -> dict[str, Any]:
-    entry = {
-        "period": body.period.slug,
-        "slug": body.slug,
-        "name": body.name,
-        "short_name": body.short_name,
-        "kind": body.kind,
-        "parent": body.parent.slug if body.parent else None,
-        "supports": body.supports.slug if body.supports else None,
-    }
+    entry = fields(body, "period", "slug", "name", "short_name", "kind", "parent", "supports")
     if body.predecessor and body.predecessor.period_id in exported_periods:
         entry["predecessor"] = {
             "period": body.predecessor.period.slug,
             "body": body.predecessor.slug,
         }
     entry.update(
-        {
-            "purpose": body.purpose,
-            "min_meetings_per_year": body.min_meetings_per_year,
-            "min_members": body.min_members,
-            "composition_note": body.composition_note,
-            "legal_basis": body.legal_basis,
-            "lead_organisation": body.lead_organisation.slug if body.lead_organisation else None,
-            "county_part": body.county_part.slug if body.county_part else None,
-            "closing_note": body.closing_note,
-            "members": sorted(org.slug for org in body.member_organisations.all()),
-            "rules": [
-                {
-                    "organisation": rule.organisation.slug if rule.organisation else None,
-                    "ordinary": rule.ordinary,
-                    "substitutes": rule.substitutes,
-                }
-                for rule in sorted(
-                    body.rules.all(),
-                    key=lambda rule: rule.organisation.slug if rule.organisation else "",
-                )
-            ],
-        }
+        fields(
+            body,
+            "purpose",
+            "min_meetings_per_year",
+            "min_members",
+            "composition_note",
+            "legal_basis",
+            "lead_organisation",
+            "county_part",
+            "closing_note",
+        )
     )
+    entry["members"] = sorted(org.slug for org in body.member_organisations.all())
+    entry["rules"] = [
+        fields(rule, "organisation", "ordinary", "substitutes")
+        for rule in sorted(
+            body.rules.all(), key=lambda rule: rule.organisation.slug if rule.organisation else ""
+        )
+    ]
     seats = list(body.seats.all())
     keys = seat_keys(seats)
     entry["seats"] = []
@@ -205,15 +187,13 @@ def _export_body(body: Body, exported_periods: set[int]) -> dict[str, Any]:
             item["backs"] = keys.get(seat.backs_id)
         appointments = []
         for appointment in seat.appointments.all():
-            row = {"person": appointment.person.slug, "start": _date(appointment.start)}
-            row["end"] = _date(appointment.end)
+            row = fields(appointment, "person", "start", "end")
             if appointment.appointed_by:
                 row["appointed_by"] = appointment.appointed_by
             if appointment.note:
                 row["note"] = appointment.note
             officer_terms = [
-                {"role": term.role, "start": _date(term.start), "end": _date(term.end)}
-                for term in appointment.officer_terms.all()
+                fields(term, "role", "start", "end") for term in appointment.officer_terms.all()
             ]
             if officer_terms:
                 row["officer_terms"] = officer_terms
