@@ -11,7 +11,7 @@ import csv
 import datetime
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from django.utils.translation import gettext
 
@@ -43,19 +43,8 @@ class RosterLine:
     phone: str = ""
 
     def values(self):
-        return [
-            self.period,
-            self.body,
-            self.organisation,
-            self.seat_kind,
-            self.position,
-            self.person,
-            self.party,
-            self.start,
-            self.end,
-            self.email,
-            self.phone,
-        ]
+        """The cells of the line, in the order of ``headers()``."""
+        return list(astuple(self))
 
 
 def headers():
@@ -74,22 +63,26 @@ def headers():
     ]
 
 
+# Seats as the structure reads: period, body in tree order, organisation, ordinary
+# before substitute.
+STRUCTURE_ORDER = (
+    "body__period__start",
+    "body__tree_id",
+    "body__lft",
+    "organisation__name",
+    "role",
+    "order",
+    "pk",
+)
+
+
 def seats_for(**filters):
-    """Seats with their holders, body and period, ordered as the structure reads:
-    period, body in tree order, organisation, ordinary before substitute."""
+    """Seats with their holders, body and period, in ``STRUCTURE_ORDER``."""
     return (
         Seat.objects.filter(**filters)
         .with_appointments(officer_terms=True)
         .select_related("body__period")
-        .order_by(
-            "body__period__start",
-            "body__tree_id",
-            "body__lft",
-            "organisation__name",
-            "role",
-            "order",
-            "pk",
-        )
+        .order_by(*STRUCTURE_ORDER)
     )
 
 

@@ -25,6 +25,7 @@ from bodies.models import (
 )
 from bodies.my_choice import ChoiceForm, remembered
 from bodies.representation import by_period
+from bodies.spreadsheets import STRUCTURE_ORDER
 
 
 def start(request):
@@ -197,15 +198,7 @@ def county_part(request, slug):
         .filter(body__period__end__gte=timezone.localdate())
         .with_appointments()
         .select_related("body__period")
-        .order_by(
-            "body__period__start",
-            "body__tree_id",
-            "body__lft",
-            "organisation__name",
-            "role",
-            "order",
-            "pk",
-        )
+        .order_by(*STRUCTURE_ORDER)
     )
     return render(
         request,
