@@ -62,6 +62,12 @@ def validate_photo_size(file):
         )
 
 
+def consent_date(verbose_name, help_text):
+    """The day a person consented to one contact detail being public; empty: no
+    consent (``Person.public_contact`` reads it)."""
+    return models.DateField(verbose_name, null=True, blank=True, help_text=help_text)
+
+
 @dataclass(frozen=True)
 class PublicContact:
     """What of a person's contact details the public may see: only consented fields."""
@@ -114,21 +120,17 @@ class Person(models.Model):
     # every public output reads them through ``public_contact()``, nothing else.
     email = models.EmailField(_("e-post"), blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
-    email_consent_on = models.DateField(
+    email_consent_on = consent_date(
         _("samtycke till publicering av e-post, datum"),
-        null=True,
-        blank=True,
-        help_text=_(
+        _(
             "Datum då personen samtyckte till att arbetsmejlen visas publikt. Töm fältet "
             "när samtycket återkallas: adressen försvinner då från alla publika sidor, "
             "exporter och API:t."
         ),
     )
-    phone_consent_on = models.DateField(
+    phone_consent_on = consent_date(
         _("samtycke till publicering av telefon, datum"),
-        null=True,
-        blank=True,
-        help_text=_("Datum då personen samtyckte till att arbetstelefonen visas publikt."),
+        _("Datum då personen samtyckte till att arbetstelefonen visas publikt."),
     )
     photo = models.ImageField(
         _("foto"),
@@ -141,11 +143,9 @@ class Person(models.Model):
         max_length=200,
         help_text=_("Porträtt som JPEG, PNG eller WebP, högst 5 MB."),
     )
-    photo_consent_on = models.DateField(
+    photo_consent_on = consent_date(
         _("samtycke till publicering av foto, datum"),
-        null=True,
-        blank=True,
-        help_text=_("Datum då personen samtyckte till att fotot visas publikt."),
+        _("Datum då personen samtyckte till att fotot visas publikt."),
     )
     is_published = models.BooleanField(
         _("publicerad"),
