@@ -991,15 +991,8 @@ class SeatAdmin(PrefetchingChangeListMixin, RegistryAdmin):
         if obj is not None and not self.roles(request).registry_secretary:
             # An organisation editor changes who holds the seat, not the seat itself
             # (but reports that nobody does: ``vacant_since`` stays editable).
-            return (
-                "body_link",
-                "organisation",
-                "role",
-                "position",
-                "backs",
-                "office_label",
-                "order",
-            )
+            left_out = {"body", "vacant_since"}  # a link; the editor may report a vacancy
+            return ("body_link", *(f for f in SeatForm.Meta.fields if f not in left_out))
         return ("body_link",) if obj else ()
 
     def scope(self, request, queryset):

@@ -37,32 +37,30 @@ def parent(obj, name):
         return None
 
 
+def keeps_through(user, obj, *path) -> bool:
+    """Decided by the meeting reached from ``obj`` through the named parents."""
+    if obj is None:
+        return roles_of(user).is_meeting_secretary
+    for name in path:
+        obj = parent(obj, name) if obj is not None else None
+    return obj is not None and keeps_minutes_of(user, obj)
+
+
 @rules.predicate
 def keeps_meeting_part(user, part) -> bool:
     """An agenda item, attendance row or adjuster: decided by its meeting."""
-    if part is None:
-        return roles_of(user).is_meeting_secretary
-    meeting = parent(part, "meeting")
-    return meeting is not None and keeps_minutes_of(user, meeting)
+    return keeps_through(user, part, "meeting")
 
 
 @rules.predicate
 def keeps_decision_response(user, response) -> bool:
     """A follow-up row: decided by its decision's meeting."""
-    if response is None:
-        return roles_of(user).is_meeting_secretary
-    decision = parent(response, "decision")
-    meeting = parent(decision, "meeting") if decision is not None else None
-    return meeting is not None and keeps_minutes_of(user, meeting)
+    return keeps_through(user, response, "decision", "meeting")
 
 
 @rules.predicate
 def keeps_attachment(user, attachment) -> bool:
-    if attachment is None:
-        return roles_of(user).is_meeting_secretary
-    item = parent(attachment, "agenda_item")
-    meeting = parent(item, "meeting") if item is not None else None
-    return meeting is not None and keeps_minutes_of(user, meeting)
+    return keeps_through(user, attachment, "agenda_item", "meeting")
 
 
 for action in ("view", "add", "change", "delete"):

@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from machine import processor
+
 ROOT = Path(__file__).resolve().parent.parent
 MINUTES_BYTES = 1024 * 1024
 ATTACHMENT_BYTES = 300 * 1024
@@ -250,15 +252,7 @@ def run_case(name: str, kind: str, database: str, folder: Path, postgresql: str 
 
 
 def machine() -> str:
-    cpu = platform.processor() or "unknown processor"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+    return f"{os.cpu_count()} cores ({processor()}), Python {platform.python_version()}"
 
 
 def table(results: list[dict], started: str, load: tuple[float, float]) -> str:

@@ -48,6 +48,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from machine import processor
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 MARK_START = "<!-- benchmark_load: start -->"
@@ -324,24 +326,12 @@ def run_scale(scale, args, environ, static_root):
 # The report ------------------------------------------------------------------------------
 
 
-def machine():
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return cpu, os.cpu_count()
-
-
 def ms(seconds):
     return f"{seconds * 1000:.0f}" if seconds < 10 else f"{seconds * 1000:,.0f}"
 
 
 def report(results, args, load_before, load_after, minutes):
-    cpu, cores = machine()
+    cpu, cores = processor(), os.cpu_count()
     lines = [
         MARK_START,
         "## Load: public pages through gunicorn on PostgreSQL",

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import processor
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -123,16 +125,8 @@ def run_case(name, database, build, runs):
 
 
 def machine():
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return cpu, os.cpu_count(), load
+    return processor(), os.cpu_count(), load
 
 
 NOTES = [
