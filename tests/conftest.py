@@ -1,5 +1,3 @@
-import gc
-
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
@@ -110,14 +108,3 @@ def user_with_roles(username, *, registry_secretary=False, organisations=(), bod
 def roles():
     """Make staff accounts with roles: ``roles("anna", organisations=[nora])``."""
     return user_with_roles
-
-
-@pytest.fixture
-def settled_heap():
-    """What is made before a test's requests (Django, the registry, hypothesis) set aside
-    from the garbage collector: the fuzz tests make thousands of short-lived objects, and
-    the collector need not walk the long-lived ones again each time (a tenth of their CPU).
-    """
-    gc.freeze()
-    yield
-    gc.unfreeze()

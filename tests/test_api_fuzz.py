@@ -63,10 +63,6 @@ FUZZ = settings(
 )
 
 
-# The heap made before each test's thousand requests is left to stand (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("settled_heap")
-
-
 @pytest.fixture
 def registry(db):
     """One of everything, enough for every filter to reach the database."""
