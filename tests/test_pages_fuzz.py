@@ -9,7 +9,6 @@ and PostgreSQL (PostgreSQL refuses a NUL character in any text it is sent).
 """
 
 import functools
-import gc
 from urllib.parse import quote
 
 import pytest
@@ -214,16 +213,6 @@ def quick_pdfs(monkeypatch):
 
 
 @pytest.fixture
-def settled_heap():
-    """What is made before the requests (Django, the registry, hypothesis) is set aside
-    from the garbage collector: thousands of requests make short-lived objects, and the
-    collector need not walk the long-lived ones again each time (it took 8 of 83 s CPU)."""
-    gc.freeze()
-    yield
-    gc.unfreeze()
-
-
-@pytest.fixture
 def zip_data_made_once(monkeypatch):
     """The open-data ZIP's tables and structure file, made for real at the first request
     and kept while the registry stays the same. They are read from the period alone
@@ -280,7 +269,7 @@ def fuzzer(client, name, arguments, languages):
 
 
 def test_no_query_string_makes_a_page_fail(
-    client, orebro_meetings, quick_pdfs, zip_data_made_once, settled_heap, subtests
+    client, orebro_meetings, quick_pdfs, zip_data_made_once, subtests
 ):
     # One test for every address: the registry is restored once, not once per address.
     real = real_values()
@@ -312,9 +301,7 @@ ADMIN_PARAMETERS = ["o", "p", "all", "period", "body", "att_atgarda", "body__id_
 WORST = ["\x00", " ", "99999999999999999999999", "x" * 5000]
 
 
-def test_no_query_string_makes_an_admin_list_fail(
-    client, orebro_meetings, roles, settled_heap, subtests
-):
+def test_no_query_string_makes_an_admin_list_fail(client, orebro_meetings, roles, subtests):
     client.force_login(roles("sekreterare", registry_secretary=True))
     for model in sorted(admin_site._registry, key=str):
         address = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
