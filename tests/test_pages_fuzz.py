@@ -8,6 +8,7 @@ sends garbage query strings to every page and endpoint on the real one. Runs on 
 and PostgreSQL (PostgreSQL refuses a NUL character in any text it is sent).
 """
 
+import functools
 from urllib.parse import quote
 
 import pytest
@@ -15,16 +16,18 @@ from django.conf import settings as django_settings
 from django.contrib.admin import site as admin_site
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
-from django.utils import translation
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bodies.models import Body, CountyPart, MandatePeriod, Organisation, Seat
+from bodies.models import Body, ChangeStamp, CountyPart, MandatePeriod, Organisation, Seat
 from meetings.models import Attachment, Meeting
 from meetings.views import FEED_ALL_PARAM
 from members.models import Appointment, Party, Person
 from members.views import ATTENDANCE_PAGE_PARAM, SEATS_PAGE_PARAM
+from samverkan import opendata
 from samverkan.api.views import openapi
+from samverkan.files import structure_json
 from samverkan.pdf_queue import RENDERERS
 from tests.pages import freeze_today
 
@@ -146,14 +149,19 @@ FUZZ = settings(
 )
 
 
-def encoded(query):
+@functools.cache
+def _pair(name, value):
     # Surrogates cannot be sent as UTF-8: the client sends what a browser would.
-    return "&".join(
+    return (
         quote(name.encode("utf-8", "replace"), safe="")
         + "="
         + quote(value.encode("utf-8", "replace"), safe="")
-        for name, value in query
     )
+
+
+def encoded(query):
+    # Each pair is quoted once: a flood repeats one pair thousands of times.
+    return "&".join(_pair(name, value) for name, value in query)
 
 
 def real_values():
@@ -204,6 +212,36 @@ def quick_pdfs(monkeypatch):
     monkeypatch.setattr("samverkan.pdf_queue.RENDERERS", renderers)
 
 
+@pytest.fixture
+def zip_data_made_once(monkeypatch):
+    """The open-data ZIP's tables and structure file, made for real at the first request
+    and kept while the registry stays the same. They are read from the period alone
+    (``period_zip`` reads no query string); the view still runs whole for every
+    address, and making them 40 times was a fifth of this test's time."""
+
+    def once(function):
+        made = {}
+
+        def kept(*args, **kwargs):
+            stamp = ChangeStamp.read()
+            key = (
+                stamp.version,
+                stamp.changed_at,
+                timezone.localdate(),
+                translation.get_language(),
+                repr([getattr(arg, "pk", arg) for arg in args]),
+                repr(sorted(kwargs.items())),
+            )
+            if key not in made:
+                made[key] = function(*args, **kwargs)
+            return made[key]
+
+        return kept
+
+    monkeypatch.setattr(opendata, "tables", once(opendata.tables))
+    monkeypatch.setattr(structure_json, "export", once(structure_json.export))
+
+
 def sweep(client, name, real, params, localised):
     """Every garbage value in every known parameter at once, the languages taking turns:
     the cases a few random examples would leave to chance."""
@@ -230,7 +268,9 @@ def fuzzer(client, name, arguments, languages):
     return fuzz
 
 
-def test_no_query_string_makes_a_page_fail(client, orebro_meetings, quick_pdfs, subtests):
+def test_no_query_string_makes_a_page_fail(
+    client, orebro_meetings, quick_pdfs, zip_data_made_once, subtests
+):
     # One test for every address: the registry is restored once, not once per address.
     real = real_values()
     assert all(real.values())
@@ -265,11 +305,14 @@ def test_no_query_string_makes_an_admin_list_fail(client, orebro_meetings, roles
     client.force_login(roles("sekreterare", registry_secretary=True))
     for model in sorted(admin_site._registry, key=str):
         address = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        if client.get(address).status_code == 403:
-            continue
         queries = [[("q", value)] for value in WORST]
         queries += [[(name, value)] for name in ADMIN_PARAMETERS for value in WORST]
         with subtests.test(address=address):
             for query in queries:
                 url = f"{address}?{encoded(query)}"
-                check(client.get(url), url, "sv")
+                response = client.get(url)
+                if response.status_code == 403:
+                    # A list the secretary may not see: refused with or without a query.
+                    assert client.get(address).status_code == 403, url
+                    break
+                check(response, url, "sv")
