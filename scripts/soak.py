@@ -7,7 +7,7 @@ mix of public pages, the API, exports and admin saves. Reports requests, errors
 (goal 0), p50/p99 per kind, and the gunicorn workers' memory after warm-up and at the
 end (goal: flat). The database is dropped afterwards.
 
-    .venv/bin/python scripts/soak.py [--clients 20] [--minutes 5] [--warmup 30]
+    .venv/bin/python scripts/soak.py [--clients 20] [--minutes 5] [--warmup 30] [--sample 60]
 
 Needs PostgreSQL on 127.0.0.1:5432 (DATABASE_HOST/PORT/USER to change).
 """
@@ -138,6 +138,9 @@ def main():
     parser.add_argument(
         "--workers", type=int, default=3, help="gunicorn workers (docs/deployment.md: 3)"
     )
+    parser.add_argument(
+        "--sample", type=float, default=60, help="seconds between memory readings after warm-up"
+    )
     options = parser.parse_args()
 
     with (
@@ -179,10 +182,14 @@ def main():
         for client in clients:
             client.start()
         time.sleep(min(options.warmup, options.minutes * 60 / 2))
-        memory_start = rss_mb(deployment.server_pids())
+        # A reading a minute shows whether memory levels off (caches full) or keeps growing.
+        memory = [(time.monotonic() - started, rss_mb(deployment.server_pids()))]
+        while time.monotonic() + options.sample < until:
+            time.sleep(options.sample)
+            memory.append((time.monotonic() - started, rss_mb(deployment.server_pids())))
         for client in clients:
             client.join()
-        memory_end = rss_mb(deployment.server_pids())
+        memory.append((time.monotonic() - started, rss_mb(deployment.server_pids())))
         duration = time.monotonic() - started
 
     everything = [row for rows in results.values() for row in rows]
@@ -200,10 +207,11 @@ def main():
         p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
         failed = sum(not row[1] for row in rows)
         print(f"{kind:8} {len(rows):9} {failed:7} {statistics.median(times):8.1f} {p99:8.1f}")
-    print(
-        f"gunicorn workers' memory (RSS): {memory_start} MB after warm-up, "
-        f"{memory_end} MB at the end"
-    )
+    (_, first), (_, last) = memory[0], memory[-1]
+    print(f"gunicorn workers' memory (RSS): {first} MB after warm-up, {last} MB at the end")
+    print("  " + ", ".join(f"{seconds / 60:.0f} min {mb} MB" for seconds, mb in memory))
+    half = next(mb for seconds, mb in memory if seconds >= duration / 2)
+    print(f"  second half: {half} -> {last} MB ({(last - half) / half * 100:+.1f} %)")
     for elapsed, _, status, url in errors[:20]:
         print(f"  error: {status} {url} ({elapsed * 1000:.0f} ms)")
     return 1 if errors else 0
