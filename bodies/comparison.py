@@ -14,10 +14,10 @@ bodies; the sentence of a change is written only when it is shown, so a page of
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db.models import Count
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from bodies.models import Body, CompositionRule, Seat
 
@@ -294,17 +294,27 @@ def _meetings_text(change):
 
 def _seats_text(change):
     organisation, role, difference = change.detail
-    label = (
-        ngettext("%(count)s ordinarie plats", "%(count)s ordinarie platser", abs(difference))
-        if role == Seat.Role.ORDINARY
-        else ngettext("%(count)s ersättarplats", "%(count)s ersättarplatser", abs(difference))
-    ) % {"count": abs(difference)}
+    template, seats = _seats_words(
+        get_language(), role == Seat.Role.ORDINARY, abs(difference), difference > 0
+    )
+    return template % {"body": change.new.name, "organisation": organisation, "seats": seats}
+
+
+@lru_cache(maxsize=256)
+def _seats_words(language, ordinary, count, more):
+    """The sentence and the seat words of a seat change, once per language and count: a
+    comparison has thousands of these changes and few different numbers."""
+    seats = (
+        ngettext("%(count)s ordinarie plats", "%(count)s ordinarie platser", count)
+        if ordinary
+        else ngettext("%(count)s ersättarplats", "%(count)s ersättarplatser", count)
+    ) % {"count": count}
     template = (
         gettext("%(body)s: %(organisation)s får %(seats)s till.")
-        if difference > 0
+        if more
         else gettext("%(body)s: %(organisation)s får %(seats)s färre.")
     )
-    return template % {"body": change.new.name, "organisation": organisation, "seats": label}
+    return template, seats
 
 
 TEXTS = {

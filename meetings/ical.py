@@ -50,11 +50,67 @@ def calendar(meetings, name, base_url, description="", limit=None):
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     if description:
         cal.add("x-wr-caldesc", description)
-    stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+    shared = _Shared(base_url)
     for meeting in events:
-        cal.add_component(event(meeting, base_url, stamp))
+        cal.add_component(event(meeting, shared))
     cal.add_missing_timezones()
-    return cal.to_ical()
+    return to_ical(cal)
+
+
+def to_ical(cal):
+    """``cal.to_ical()``, byte for byte, without folding the lines that need none.
+
+    The library folds every content line character by character (a third of a feed's
+    time); a line shorter than the 75 octets RFC 5545 allows is left as it is by that
+    folding, so only the longer ones go through it.
+    """
+    return b"\r\n".join(_folded(line) for line in cal.content_lines() if line) + b"\r\n"
+
+
+def _folded(line):
+    encoded = line.encode()
+    return encoded if len(encoded) < FOLD_OCTETS else line.to_ical()
+
+
+# icalendar folds a line from this many octets on (``icalendar.parser.string._foldline``).
+FOLD_OCTETS = 75
+
+
+class _Shared:
+    """What every event of one feed has in common, made once per feed: the property
+    values that are the same (DTSTAMP, STATUS, TRANSP), the library's value type of
+    each property, the translated sentences and the start of the meeting pages'
+    addresses."""
+
+    def __init__(self, base_url):
+        stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+        self.dtstamp = icalendar.vDDDTypes(stamp)
+        self.status = {cancelled: icalendar.vText(value) for cancelled, value in STATUS.items()}
+        self.transp = {cancelled: icalendar.vText(value) for cancelled, value in TRANSP.items()}
+        # /moten/<pk>/: reversed once; every meeting page's address differs only by its pk.
+        self.meeting_url = base_url.rstrip("/") + reverse(
+            "meetings:meeting", args=[0]
+        ).removesuffix("0/")
+        self.cancelled = gettext("INSTÄLLT: %(name)s")
+        self.held_in = gettext("Möte i %(body)s (mandatperiod %(period)s).")
+        self.page = gettext("Mötessida: %(url)s")
+        factory = icalendar.Event.types_factory
+        self.types = {name: factory.for_property(name) for name in EVENT_PROPERTIES}
+
+
+EVENT_PROPERTIES = (
+    "uid",
+    "dtstart",
+    "dtend",
+    "summary",
+    "description",
+    "url",
+    "location",
+    "categories",
+    "sequence",
+)
+STATUS = {False: "CONFIRMED", True: "CANCELLED"}
+TRANSP = {False: "OPAQUE", True: "TRANSPARENT"}
 
 
 def cut_note(limit, base_url):
@@ -66,34 +122,34 @@ def cut_note(limit, base_url):
     ) % {"limit": number_format(limit, force_grouping=True), "url": url}
 
 
-def event(meeting, base_url, stamp):
-    url = base_url.rstrip("/") + meeting.get_absolute_url()
+def event(meeting, shared):
+    url = f"{shared.meeting_url}{meeting.pk}/"
     body = meeting.body
     cancelled = meeting.status == Meeting.Status.CANCELLED
     summary = body.name
     if cancelled:
-        summary = gettext("INSTÄLLT: %(name)s") % {"name": body.name}
-    description = [
-        gettext("Möte i %(body)s (mandatperiod %(period)s).")
-        % {"body": body.name, "period": body.period.name},
-    ]
+        summary = shared.cancelled % {"name": body.name}
+    description = [shared.held_in % {"body": body.name, "period": body.period.name}]
     if meeting.note:
         description.append(meeting.note)
-    description.append(gettext("Mötessida: %(url)s") % {"url": url})
+    description.append(shared.page % {"url": url})
+    # Each value is given as the library's own type for the property (the type it would
+    # pick itself), so that it need not infer one per value.
+    typed = shared.types
     item = icalendar.Event()
-    item.add("uid", f"{meeting.uid}@samverkan")
-    item.add("dtstamp", stamp)
-    item.add("dtstart", timezone.localtime(meeting.start))
-    item.add("dtend", timezone.localtime(meeting.end))
-    item.add("summary", summary)
-    item.add("description", "\n\n".join(description))
-    item.add("url", url)
+    item.add("uid", typed["uid"](f"{meeting.uid}@samverkan"))
+    item.add("dtstamp", shared.dtstamp)
+    item.add("dtstart", typed["dtstart"](timezone.localtime(meeting.start)))
+    item.add("dtend", typed["dtend"](timezone.localtime(meeting.end)))
+    item.add("summary", typed["summary"](summary))
+    item.add("description", typed["description"]("\n\n".join(description)))
+    item.add("url", typed["url"](url))
     if meeting.place:
-        item.add("location", meeting.place)
-    item.add("categories", [body.display_name])
-    item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        item.add("location", typed["location"](meeting.place))
+    item.add("categories", typed["categories"]([body.display_name]))
+    item.add("status", shared.status[cancelled])
     # A changed event must carry a higher SEQUENCE for clients to apply it:
     # Meeting.save() raises it when the time, place or status changes.
-    item.add("sequence", meeting.sequence)
-    item.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
+    item.add("sequence", typed["sequence"](meeting.sequence))
+    item.add("transp", shared.transp[cancelled])
     return item

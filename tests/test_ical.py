@@ -215,3 +215,18 @@ def test_texts_are_escaped_and_long_lines_folded_at_75_octets(client, data, make
     assert response.content.endswith(b"END:VCALENDAR\r\n")
     event = events(parse(response))[f"{meeting.uid}@samverkan"]
     assert note in str(event["DESCRIPTION"])
+
+
+def test_the_feed_is_folded_as_the_library_folds_it():
+    # Lines under 75 octets skip icalendar's folding (meetings/ical.py); long ones,
+    # and ones made long by multi-byte letters at the limit, are folded by it.
+    from meetings.ical import to_ical
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Test//SV")
+    for text in ("kort", "å" * 36, "a" * 62, "a" * 63, "ö" * 40 + ", ett; två\\tre", "x" * 300):
+        event = icalendar.Event()
+        event.add("summary", text)
+        event.add("description", text + "\n\n" + text)
+        cal.add_component(event)
+    assert to_ical(cal) == cal.to_ical()
