@@ -1050,8 +1050,8 @@ class ChangeStamp(models.Model):
         if row is None:
             return cls.objects.get_or_create(pk=1)[0]
         pk, version, changed_at = row
-        if not isinstance(changed_at, datetime.datetime):
-            # SQLite gives text: converted as the ORM would.
+        if not isinstance(changed_at, datetime.datetime) or changed_at.tzinfo is None:
+            # SQLite gives text or a naive time: converted as the ORM would.
             field = cls._meta.get_field("changed_at")
             column = field.get_col(cls._meta.db_table)
             for convert in connection.ops.get_db_converters(column):
