@@ -235,15 +235,21 @@ def compare(args):
         f"CPU per request, µs (median of {args.turns} runs of {args.rounds} rounds each; "
         "queries per request in brackets)",
         "",
-        "| request | before | after | after/before |",
-        "|---|---:|---:|---:|",
+        "| request | before | after | after/before "
+        "| database server before | database server after |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
+
+    def median(name, kind, figure):
+        return sorted(run[kind][figure] for run in runs[name])[args.turns // 2]
+
     for kind in kinds:
-        before = sorted(run[kind]["cpu_us"] for run in runs["before"])[args.turns // 2]
-        after = sorted(run[kind]["cpu_us"] for run in runs["after"])[args.turns // 2]
+        before, after = median("before", kind, "cpu_us"), median("after", kind, "cpu_us")
         lines.append(
             f"| {kind} | {before:.0f} ({runs['before'][0][kind]['queries']:g}) "
-            f"| {after:.0f} ({runs['after'][0][kind]['queries']:g}) | {after / before:.2f} |"
+            f"| {after:.0f} ({runs['after'][0][kind]['queries']:g}) | {after / before:.2f} "
+            f"| {median('before', kind, 'backend_us'):.0f} "
+            f"| {median('after', kind, 'backend_us'):.0f} |"
         )
     return "\n".join(lines)
 
@@ -269,13 +275,13 @@ def main():
         return
     figures = measure(application, requests, args.rounds, args.block)
     if args.json:
-        print(json.dumps(figures), file=report_to)
+        print(json.dumps(figures))
         return
     print(f"CPU per request over {args.rounds} rounds, in turns:", file=report_to)
     for name, figure in figures.items():
         print(
-            f"  {name:12} {figure['cpu_us']:7.0f} µs, database server {figure['backend_us']:5.0f} µs,"
-            f" {figure['queries']:g} queries",
+            f"  {name:12} {figure['cpu_us']:7.0f} µs, database server "
+            f"{figure['backend_us']:5.0f} µs, {figure['queries']:g} queries",
             file=report_to,
         )
 
