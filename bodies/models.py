@@ -1,7 +1,9 @@
 """The structure: organisations, mandate periods, bodies and their seats."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Greatest, Least
 from django.urls import reverse
@@ -1033,9 +1035,28 @@ class ChangeStamp(models.Model):
 
     @classmethod
     def read(cls):
-        """The current stamp (one query); made on first use after a flush."""
-        stamp = cls.objects.filter(pk=1).first()
-        return stamp or cls.objects.get_or_create(pk=1)[0]
+        """The current stamp (one query); made on first use after a flush.
+
+        Every public request reads it (samverkan/public_cache.py), so the query is
+        written out: building it with the ORM costs several times the query itself.
+        """
+        connection = connections[cls.objects.db]
+        with connection.cursor() as cursor:
+            # The row's number is written in: a parameter costs more than the query.
+            cursor.execute(
+                f'SELECT "id", "version", "changed_at" FROM "{cls._meta.db_table}" WHERE "id" = 1'
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return cls.objects.get_or_create(pk=1)[0]
+        pk, version, changed_at = row
+        if not isinstance(changed_at, datetime.datetime) or changed_at.tzinfo is None:
+            # SQLite gives text or a naive time: converted as the ORM would.
+            field = cls._meta.get_field("changed_at")
+            column = field.get_col(cls._meta.db_table)
+            for convert in connection.ops.get_db_converters(column):
+                changed_at = convert(changed_at, column, connection)
+        return cls.from_db(connection.alias, None, [pk, version, changed_at])
 
 
 from bodies.import_job import ImportJob  # noqa: E402,F401  (the model lives with its use)

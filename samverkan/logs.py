@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from django.core.signals import request_finished
 
 REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_META = "HTTP_X_REQUEST_ID"
 # What a proxy may send: letters, digits and a few separators, not too long. Anything
 # else is replaced, so a client cannot write arbitrary text into the logs.
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@+=-]{1,128}")
@@ -41,7 +42,8 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        given = request.headers.get(REQUEST_ID_HEADER, "")
+        # From META: request.headers would copy every header of the request first.
+        given = request.META.get(REQUEST_ID_META, "")
         current = given if VALID_REQUEST_ID.fullmatch(given) else new_request_id()
         request_id.set(current)
         request.request_id = current

@@ -176,6 +176,9 @@ CACHES = {"default": cache_config(CACHE_URL)}
 # a change makes older entries unreachable, the timeout only frees the space.
 PUBLIC_PAGE_CACHE = "default"
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 24 * 60 * 60)
+# Each server process keeps the pages it served last in memory as well, up to this
+# much (a page larger than an eighth of it is left to the shared cache alone).
+PUBLIC_PAGE_MEMORY_BYTES = 32 * 1024 * 1024
 
 # Background work (PDFs, long imports) runs in task workers: `manage.py db_worker`
 # takes tasks from a queue in the database, so any number of servers and workers share
