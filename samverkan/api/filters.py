@@ -1,7 +1,6 @@
-"""The query parameters of each list, declared once: ninja validates them (a bad value is
-a 400 with a message) and documents them. A filter field named like an ORM lookup filters
-by it (its alias is the parameter); ``filter_<field>`` methods build the other conditions.
-An empty value filters nothing. ``Pages`` cuts a list into pages."""
+"""The query parameters of each list: ninja validates (a bad value is a 400) and documents
+them. A field named like an ORM lookup filters by it (its alias is the parameter);
+``filter_<field>`` methods build the other conditions. An empty value filters nothing."""
 
 import datetime
 import re
@@ -65,15 +64,12 @@ def local_midnight(day: datetime.date) -> datetime.datetime:
     return _utc(datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone()))
 
 
-def body_q(prefix: str, value: str | None) -> Q:
-    """The body of an id like 2023-2026/regionala-samverkansradet."""
+def body_q(prefix: str, value: str | None) -> Q:  # an id like 2023-2026/regionala-samverkansradet
     period, _, slug = (value or "").partition("/")
     return Q(**{f"{prefix}period__slug": period, f"{prefix}slug": slug})
 
 
-class Listed(FilterSchema):
-    """What every list takes."""
-
+class Listed(FilterSchema):  # what every list takes
     updated_at__gte: Moment = param(
         "changed_since",
         "Only what changed at or after this time, e.g. 2026-01-31 or 2026-01-31T08:00:00+01:00 "
@@ -81,9 +77,7 @@ class Listed(FilterSchema):
     )
 
 
-class InBodies(Listed):
-    """Lists of bodies and of what belongs to a body: ``body_path`` leads to the body."""
-
+class InBodies(Listed):  # bodies and what belongs to one, at ``body_path``
     body_path: ClassVar[str] = ""
     period: Text = Field(None, description="A period's id, e.g. 2023-2026.")
     body: Text = Field(None, description="A body's id, e.g. 2023-2026/regionala-samverkansradet.")
@@ -95,9 +89,7 @@ class InBodies(Listed):
         return body_q(self.body_path, value)
 
 
-class TakesPart(InBodies):
-    """Bodies and their meetings, by the organisations and places that take part."""
-
+class TakesPart(InBodies):  # bodies and meetings, by the organisations taking part
     organization: Text = Field(
         None, description="An organization's id: where it has a seat, is a member or leads."
     )
@@ -115,8 +107,7 @@ class TakesPart(InBodies):
         own = Q(**{f"{self.body_path}county_part__slug": slug})
         return self.taking_part(Q(organisation__county_part__slug=slug)) | own
 
-    def taking_part(self, organisations: Q) -> Q:
-        """Bodies in which the organisations hold a seat or are members."""
+    def taking_part(self, organisations: Q) -> Q:  # they hold a seat or are members
         body = OuterRef(self.body_path.removesuffix("__") or "pk")
         seats = Seat.objects.filter(organisations, body=body)
         return Q(Exists(seats)) | Q(Exists(Membership.objects.filter(organisations, body=body)))
@@ -216,17 +207,13 @@ class DecisionFilter(InBodies):
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+SIZE = f"Items per page (default {PAGE_SIZE}, at most {MAX_PAGE_SIZE})."
 
 
 class Pages(PaginationBase):
     class Input(Schema):
         page: int = Field(1, ge=1, le=10**6, description="Page number, from 1.")
-        page_size: int = Field(
-            PAGE_SIZE,
-            ge=1,
-            le=MAX_PAGE_SIZE,
-            description=f"Items per page (default {PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
-        )
+        page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=SIZE)
 
     class Output(Schema):
         count: int = Field(ge=0)
