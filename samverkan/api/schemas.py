@@ -54,6 +54,16 @@ OF_BODY = "The body. " + BODY_ID
 CHANGED = "When it or what it holds (e.g. a meeting's agenda) last changed: see changed_since."
 CONSENT = "only with the person's consent."
 MAILBOX = "The body's public functional mailbox, if it has one."
+SCHEMES = {"municipality": "kommunkod", "region": "länskod", "county_board": "länskod"}
+SEAT_STATE = (
+    "The seat today (kept within its period): filled (someone or an office holds it), vacant "
+    "(reported vacant, or its holder left and nobody took over) or unknown (nobody registered "
+    "and nothing reported: not the same as vacant)."
+)
+VACANT_SINCE = "The day the organisation reported the seat vacant; null: not reported."
+OFFICER_ROLES = (
+    "Chair, vice chair or secretary for dates; on those days they override the seat's position."
+)
 
 
 def source(attribute: str | None, description: str | None = None, default: Any = ...) -> Any:
@@ -98,9 +108,6 @@ class CountyPart(Schema):
 class Identifier(Schema):
     scheme: str
     identifier: str
-
-
-SCHEMES = {"municipality": "kommunkod", "region": "länskod", "county_board": "länskod"}
 
 
 class Organization(Schema):
@@ -161,14 +168,6 @@ class Body(Schema):
     resolve_id: ClassVar = staticmethod(body_id)
 
 
-SEAT_STATE = (
-    "The seat today (kept within its period): filled (someone or an office holds it), vacant "
-    "(reported vacant, or its holder left and nobody took over) or unknown (nobody registered "
-    "and nothing reported: not the same as vacant)."
-)
-VACANT_SINCE = "The day the organisation reported the seat vacant; null: not reported."
-
-
 class Post(Schema):
     id: Id = source("pk")
     label: str
@@ -208,11 +207,6 @@ class OfficerRole(Schema):
     role: str = choice(structure.Seat.Position)
     start_date: dt.date = source("start")
     end_date: dt.date | None = source("end", "Null: until further notice.")
-
-
-OFFICER_ROLES = (
-    "Chair, vice chair or secretary for dates; on those days they override the seat's position."
-)
 
 
 class Membership(Schema):
