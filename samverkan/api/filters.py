@@ -68,7 +68,9 @@ def body_q(prefix: str, value: str | None) -> Q:  # an id like 2023-2026/regiona
     return Q(**{f"{prefix}period__slug": period, f"{prefix}slug": slug})
 
 
-class Listed(FilterSchema):  # what every list takes
+class Listed(FilterSchema):
+    """What every list takes."""
+
     updated_at__gte: Moment = param(
         "Only what changed at or after this time, e.g. 2026-01-31 or 2026-01-31T08:00:00+01:00 "
         "(Swedish time if no zone is given): the latest updated_at you have seen.",
