@@ -1,7 +1,6 @@
-"""The query parameters of each list, declared once: ninja validates them (a bad value is
-a 400 with a message) and documents them. A filter field named like an ORM lookup filters
-by it (its alias is the parameter); ``filter_<field>`` methods build the other conditions.
-An empty value filters nothing. ``Pages`` cuts a list into pages."""
+"""The query parameters of each list: ninja validates (a bad value is a 400) and documents
+them. A field named like an ORM lookup filters by it (its alias is the parameter);
+``filter_<field>`` methods build the other conditions. An empty value filters nothing."""
 
 import datetime
 import re
@@ -13,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, FilterSchema, Schema
 from ninja.pagination import PaginationBase
-from pydantic import BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from bodies.models import Membership, Seat
@@ -22,6 +21,7 @@ from members.models import Appointment
 # Times far outside any mandate period would overflow: at these bounds they filter the same.
 EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 LATEST = datetime.datetime(9000, 1, 1, tzinfo=datetime.UTC)
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def _day(value: Any) -> Any:
@@ -45,19 +45,17 @@ def _utc(moment: datetime.datetime) -> datetime.datetime:
     return min(max(moment, EARLIEST), LATEST).astimezone(datetime.UTC)  # any offset to UTC
 
 
-Text = Annotated[
-    Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")] | None,  # no database takes a NUL
-    BeforeValidator(lambda value: value or None),
-]
-Digits = Annotated[
-    Annotated[str, StringConstraints(pattern="^[0-9]{1,18}$")] | None,
-    BeforeValidator(lambda value: value or None),
-]
+OrNone = BeforeValidator(lambda value: value or None)
+Text = Annotated[Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")] | None, OrNone]  # no NUL
+Digits = Annotated[Annotated[str, StringConstraints(pattern="^[0-9]{1,18}$")] | None, OrNone]
 Day = Annotated[datetime.date | None, BeforeValidator(_day)]
+# The moments a day starts and ends in Swedish time, in UTC.
+DayStart = Annotated[Day, AfterValidator(lambda day: day and local_midnight(day))]
+DayEnd = Annotated[Day, AfterValidator(lambda day: day and local_midnight(day) + ONE_DAY)]
 Moment = Annotated[datetime.datetime | datetime.date | None, BeforeValidator(_moment)]
 
 
-def param(name: str, description: str) -> Any:
+def param(description: str, name: str | None = None) -> Any:
     return Field(None, alias=name, description=description)
 
 
@@ -65,8 +63,7 @@ def local_midnight(day: datetime.date) -> datetime.datetime:
     return _utc(datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone()))
 
 
-def body_q(prefix: str, value: str | None) -> Q:
-    """The body of an id like 2023-2026/regionala-samverkansradet."""
+def body_q(prefix: str, value: str | None) -> Q:  # an id like 2023-2026/regionala-samverkansradet
     period, _, slug = (value or "").partition("/")
     return Q(**{f"{prefix}period__slug": period, f"{prefix}slug": slug})
 
@@ -75,18 +72,16 @@ class Listed(FilterSchema):
     """What every list takes."""
 
     updated_at__gte: Moment = param(
-        "changed_since",
         "Only what changed at or after this time, e.g. 2026-01-31 or 2026-01-31T08:00:00+01:00 "
         "(Swedish time if no zone is given): the latest updated_at you have seen.",
+        "changed_since",
     )
 
 
-class InBodies(Listed):
-    """Lists of bodies and of what belongs to a body: ``body_path`` leads to the body."""
-
+class InBodies(Listed):  # bodies and what belongs to one, at ``body_path``
     body_path: ClassVar[str] = ""
-    period: Text = Field(None, description="A period's id, e.g. 2023-2026.")
-    body: Text = Field(None, description="A body's id, e.g. 2023-2026/regionala-samverkansradet.")
+    period: Text = param("A period's id, e.g. 2023-2026.")
+    body: Text = param("A body's id, e.g. 2023-2026/regionala-samverkansradet.")
 
     def filter_period(self, slug: str | None) -> Q:
         return Q(**{f"{self.body_path}period__slug": slug})
@@ -95,16 +90,11 @@ class InBodies(Listed):
         return body_q(self.body_path, value)
 
 
-class TakesPart(InBodies):
-    """Bodies and their meetings, by the organisations and places that take part."""
-
-    organization: Text = Field(
-        None, description="An organization's id: where it has a seat, is a member or leads."
-    )
-    county_part: Text = Field(
-        None,
-        description="A county part's id, e.g. norra: its own bodies and those where its "
-        "municipalities have a seat or are members.",
+class TakesPart(InBodies):  # bodies and meetings, by the organisations taking part
+    organization: Text = param("An organization's id: where it has a seat, is a member or leads.")
+    county_part: Text = param(
+        "A county part's id, e.g. norra: its own bodies and those where its "
+        "municipalities have a seat or are members."
     )
 
     def filter_organization(self, slug: str | None) -> Q:
@@ -115,29 +105,28 @@ class TakesPart(InBodies):
         own = Q(**{f"{self.body_path}county_part__slug": slug})
         return self.taking_part(Q(organisation__county_part__slug=slug)) | own
 
-    def taking_part(self, organisations: Q) -> Q:
-        """Bodies in which the organisations hold a seat or are members."""
+    def taking_part(self, organisations: Q) -> Q:  # they hold a seat or are members
         body = OuterRef(self.body_path.removesuffix("__") or "pk")
         seats = Seat.objects.filter(organisations, body=body)
         return Q(Exists(seats)) | Q(Exists(Membership.objects.filter(organisations, body=body)))
 
 
 class PeriodFilter(Listed):
-    status: Text = Field(None, description="Only this status.")
-    date: Day = Field(None, description="The period that runs on this day (YYYY-MM-DD).")
+    status: Text = param("Only this status.")
+    date: Day = param("The period that runs on this day (YYYY-MM-DD).")
 
     def filter_date(self, day: datetime.date | None) -> Q:
         return Q(start__lte=day, end__gte=day)
 
 
 class OrganizationFilter(Listed):
-    kind: Text = param("classification", "Only this kind.")
-    county_part__slug: Text = param("county_part", "A county part's id, e.g. norra.")
+    kind: Text = param("Only this kind.", "classification")
+    county_part__slug: Text = param("A county part's id, e.g. norra.", "county_part")
 
 
 class BodyFilter(TakesPart):
-    kind: Text = param("classification", "Only this kind.")
-    parent: Text = Field(None, description="The parent body's id.")
+    kind: Text = param("Only this kind.", "classification")
+    parent: Text = param("The parent body's id.")
 
     def filter_parent(self, value: str | None) -> Q:
         return body_q("parent__", value)
@@ -145,32 +134,32 @@ class BodyFilter(TakesPart):
 
 class PostFilter(InBodies):
     body_path = "body__"
-    organisation__slug: Text = param("organization", "The organization holding the seat.")
-    organisation__county_part__slug: Text = param("county_part", "A county part's id.")
-    role: Text = Field(None, description="ordinary or substitute.")
+    organisation__slug: Text = param("The organization holding the seat.", "organization")
+    organisation__county_part__slug: Text = param("A county part's id.", "county_part")
+    role: Text = param("ordinary or substitute.")
 
 
 class MembershipFilter(InBodies):
     body_path = "seat__body__"
-    seat_id: Digits = param("post", "A post's (seat's) id.")
-    person__slug: Text = param("person", "A person's id.")
-    seat__organisation__slug: Text = param("organization", "The organization holding the seat.")
-    seat__organisation__county_part__slug: Text = param("county_part", "A county part's id.")
-    person__party__abbreviation: Text = param("party", "A party's id, e.g. S.")
-    seat__role: Text = param("role", "ordinary or substitute.")
-    date: Day = Field(None, description="Who sat there on the day: ?post=42&date=2022-09-29.")
+    seat_id: Digits = param("A post's (seat's) id.", "post")
+    person__slug: Text = param("A person's id.", "person")
+    seat__organisation__slug: Text = param("The organization holding the seat.", "organization")
+    seat__organisation__county_part__slug: Text = param("A county part's id.", "county_part")
+    person__party__abbreviation: Text = param("A party's id, e.g. S.", "party")
+    seat__role: Text = param("ordinary or substitute.", "role")
+    date: Day = param("Who sat there on the day: ?post=42&date=2022-09-29.")
 
     def filter_date(self, day: datetime.date | None) -> Q:
         return Q(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
 
 
 class PersonFilter(Listed):
-    party__abbreviation: Text = param("party", "A party's id, e.g. S.")
-    organisation__slug: Text = param("organization", "The organization the person represents.")
-    organisation__county_part__slug: Text = param("county_part", "A county part's id.")
-    period: Text = Field(None, description="People with an appointment in the period.")
-    body: Text = Field(None, description="People with an appointment in the body.")
-    date: Day = Field(None, description="People with an appointment on the day (YYYY-MM-DD).")
+    party__abbreviation: Text = param("A party's id, e.g. S.", "party")
+    organisation__slug: Text = param("The organization the person represents.", "organization")
+    organisation__county_part__slug: Text = param("A county part's id.", "county_part")
+    period: Text = param("People with an appointment in the period.")
+    body: Text = param("People with an appointment in the body.")
+    date: Day = param("People with an appointment on the day (YYYY-MM-DD).")
 
     def filter_period(self, value: Any) -> Q:
         return Q()  # these three ask about appointments: see get_filter_expression
@@ -189,44 +178,31 @@ class PersonFilter(Listed):
 
 class MeetingFilter(TakesPart):
     body_path = "body__"
-    status: Text = Field(None, description="Only this status.")
-    date: Day = Field(None, description="Meetings on the day (YYYY-MM-DD).")
-    from_: Day = param("from", "Meetings starting on or after the day.")
-    to: Day = Field(None, description="Meetings starting on or before the day.")
-
-    def filter_date(self, day: datetime.date | None) -> Q:
-        return Q(start__date=day)
-
-    def filter_from_(self, day: datetime.date | None) -> Q:
-        return Q(start__gte=local_midnight(day)) if day else Q()
-
-    def filter_to(self, day: datetime.date | None) -> Q:
-        return Q(start__lt=local_midnight(day) + datetime.timedelta(days=1)) if day else Q()
+    status: Text = param("Only this status.")
+    start__date: Day = param("Meetings on the day (YYYY-MM-DD).", "date")
+    start__gte: DayStart = param("Meetings starting on or after the day.", "from")
+    start__lt: DayEnd = param("Meetings starting on or before the day.", "to")
 
 
 class DecisionFilter(InBodies):
     body_path = "body__"
-    kind: Text = param("classification", "Only this kind: decision, recommendation …")
-    status: Text = Field(None, description="Only this follow-up status.")
-    meeting_id: Digits = param("meeting", "A meeting's id.")
+    kind: Text = param("Only this kind: decision, recommendation …", "classification")
+    status: Text = param("Only this follow-up status.")
+    meeting_id: Digits = param("A meeting's id.", "meeting")
     responses__organisation__slug: Text = param(
-        "organization", "Addressed to this organization (it has a follow-up row)."
+        "Addressed to this organization (it has a follow-up row).", "organization"
     )
 
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+SIZE = f"Items per page (default {PAGE_SIZE}, at most {MAX_PAGE_SIZE})."
 
 
 class Pages(PaginationBase):
     class Input(Schema):
         page: int = Field(1, ge=1, le=10**6, description="Page number, from 1.")
-        page_size: int = Field(
-            PAGE_SIZE,
-            ge=1,
-            le=MAX_PAGE_SIZE,
-            description=f"Items per page (default {PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
-        )
+        page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=SIZE)
 
     class Output(Schema):
         count: int = Field(ge=0)

@@ -1,7 +1,5 @@
-"""HTTP around every address of the API: GET, HEAD and OPTIONS only, CORS for any origin
-(no credentials). Texts taken from the data (a meeting's name, a seat's label) are
-Swedish. The ETag, Last-Modified and the 304 come from the registry's change stamp,
-as for every public page (samverkan/public_cache.py)."""
+"""HTTP around every address of the API: GET, HEAD and OPTIONS, CORS for any origin (no
+credentials), Swedish texts from the data. ETag and 304: samverkan/public_cache.py."""
 
 import functools
 from collections.abc import Callable
@@ -22,8 +20,6 @@ CORS_HEADERS = {
 
 
 def api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """The rules above around a view that answers GET with JSON."""
-
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response: HttpResponseBase

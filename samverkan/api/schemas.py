@@ -1,19 +1,15 @@
-"""What each object of the API holds: the public-field allowlist, in Popolo's vocabulary.
+"""The public-field allowlist, in Popolo's vocabulary: a field leaves the registry only if a
+schema here names it. Bodies and organisations are Organizations, seats Posts, appointments
+Memberships, meetings Events. Every id is a string, as Popolo requires. ``source`` names the
+attribute (a dotted path) a field is read from when the names differ."""
 
-A field leaves the registry only if a schema here names it. Bodies and organisations
-are Popolo Organizations, seats Posts, appointments Memberships, meetings Events. Every
-id is a string, as Popolo requires, also where it points at another object. ``source``
-names the model attribute a field is read from when the names differ.
-"""
+import datetime as dt
+from typing import Annotated, Any, ClassVar
 
-import datetime
-from typing import Annotated, Any
-
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, ValidationInfo
+from pydantic import AfterValidator, BeforeValidator
 
 from bodies import models as structure
 from bodies.composition import SeatState
@@ -25,36 +21,61 @@ def body_id(body: structure.Body | None) -> str | None:
     return f"{body.period.slug}/{body.slug}" if body else None
 
 
+def minutes_path(meeting: meetings.Meeting) -> str | None:
+    return reverse("meetings:minutes", args=[meeting.pk]) if meeting.minutes else None
+
+
+def contacts(of: Any) -> list[dict[str, str]]:
+    """A body's mailbox (a string), or what of a person's contact details is public."""
+    pairs = [("email", of)] if isinstance(of, str) else [("email", of.email), ("voice", of.phone)]
+    return [{"type": kind, "value": value} for kind, value in pairs if value]
+
+
 # Ids of related objects, read from the objects; a person only while published.
 Id = Annotated[str, BeforeValidator(str)]
 OptionalId = Annotated[str | None, BeforeValidator(lambda pk: pk and str(pk))]
 SlugOf = Annotated[str | None, BeforeValidator(lambda obj: obj and obj.slug)]
+SlugsOf = Annotated[list[str], BeforeValidator(lambda objs: sorted(obj.slug for obj in objs))]
 BodyIdOf = Annotated[str | None, BeforeValidator(body_id)]
 PartyIdOf = Annotated[str | None, BeforeValidator(lambda party: party and party.abbreviation)]
 PublicIdOf = Annotated[
     str | None, BeforeValidator(lambda p: p.slug if p and p.is_published else None)
 ]
-LocalTime = Annotated[datetime.datetime, AfterValidator(timezone.localtime)]
+LocalTime = Annotated[dt.datetime, AfterValidator(timezone.localtime)]
+# An address on this site, from a path.
+Url = Annotated[
+    str, AfterValidator(lambda path, info: info.context["request"].build_absolute_uri(path))
+]
+OrNone = BeforeValidator(lambda value: value or None)
+Blank = Annotated[str | None, OrNone]
+BlankUrl = Annotated[Url | None, OrNone]
 BODY_ID = "A body's id: the period's id and its slug, e.g. 2023-2026/regionala-samverkansradet."
+OF_BODY = "The body. " + BODY_ID
 CHANGED = "When it or what it holds (e.g. a meeting's agenda) last changed: see changed_since."
+CONSENT = "only with the person's consent."
+MAILBOX = "The body's public functional mailbox, if it has one."
+SCHEMES = {"municipality": "kommunkod", "region": "länskod", "county_board": "länskod"}
+SEAT_STATE = (
+    "The seat today (kept within its period): filled (someone or an office holds it), vacant "
+    "(reported vacant, or its holder left and nobody took over) or unknown (nobody registered "
+    "and nothing reported: not the same as vacant)."
+)
+VACANT_SINCE = "The day the organisation reported the seat vacant; null: not reported."
+OFFICER_ROLES = (
+    "Chair, vice chair or secretary for dates; on those days they override the seat's position."
+)
 
 
-def _absolute(path: str, info: ValidationInfo) -> str:
-    request: HttpRequest = (info.context or {})["request"]
-    return request.build_absolute_uri(path)
+def source(attribute: str | None, description: str | None = None, default: Any = ...) -> Any:
+    return Field(default, validation_alias=attribute, description=description)
 
 
-# An address on this site, from a path; ``url`` is the object's public page.
-Url = Annotated[str, AfterValidator(_absolute)]
-PAGE = "get_absolute_url"
+def choice(choices: Any, attribute: str | None = None, description: str | None = None) -> Any:
+    enum: dict[str, Any] = {"enum": list(choices.values)}
+    return Field(validation_alias=attribute, description=description, json_schema_extra=enum)
 
 
-def source(attribute: str, description: str | None = None) -> Any:
-    return Field(validation_alias=attribute, description=description)
-
-
-def choice(choices: type[Any], attribute: str | None = None) -> Any:
-    return Field(validation_alias=attribute, json_schema_extra={"enum": list(choices.values)})
+PAGE = source("get_absolute_url", "The public page.")  # an object's public page
 
 
 class ContactDetail(Schema):
@@ -62,23 +83,26 @@ class ContactDetail(Schema):
     value: str
 
 
+Contacts = Annotated[list[ContactDetail], BeforeValidator(contacts)]
+
+
 class Period(Schema):
     id: str = source("slug", "Slug, e.g. 2023-2026.")
     name: str
-    start_date: datetime.date = source("start")
-    end_date: datetime.date = source("end")
+    start_date: dt.date = source("start")
+    end_date: dt.date = source("end")
     status: str = choice(structure.MandatePeriod.Status)
     decision_reference: str
-    decided_on: datetime.date | None
-    url: Url = source(PAGE, "The public page.")
-    updated_at: datetime.datetime = Field(description=CHANGED)
+    decided_on: dt.date | None
+    url: Url = PAGE
+    updated_at: dt.datetime = Field(description=CHANGED)
 
 
 class CountyPart(Schema):
     id: str = source("slug")
     name: str
-    url: Url = source(PAGE, "The public page.")
-    updated_at: datetime.datetime
+    url: Url = PAGE
+    updated_at: dt.datetime
 
 
 class Identifier(Schema):
@@ -93,15 +117,13 @@ class Organization(Schema):
     classification: str = choice(structure.Organisation.Kind, "kind")
     identifiers: list[Identifier]
     county_part_id: SlugOf = source("county_part")
-    url: Url = source(PAGE, "The public page.")
-    updated_at: datetime.datetime
+    url: Url = PAGE
+    updated_at: dt.datetime
 
     @staticmethod
     def resolve_identifiers(org: structure.Organisation) -> list[dict[str, str]]:
-        schemes = {"municipality": "kommunkod", "region": "länskod", "county_board": "länskod"}
-        return (
-            [{"scheme": schemes.get(org.kind, "kod"), "identifier": org.code}] if org.code else []
-        )
+        identifier = {"scheme": SCHEMES.get(org.kind, "kod"), "identifier": org.code}
+        return [identifier] if org.code else []
 
 
 class Party(Schema):
@@ -109,11 +131,9 @@ class Party(Schema):
     abbreviation: str
     name: str
     classification: str = Field(json_schema_extra={"enum": ["party"]})
-    updated_at: datetime.datetime
+    updated_at: dt.datetime
 
-    @staticmethod
-    def resolve_classification(party: Any) -> str:
-        return "party"
+    resolve_classification: ClassVar = staticmethod(lambda party: "party")
 
 
 class Rule(Schema):
@@ -139,54 +159,32 @@ class Body(Schema):
     closing_note: str
     lead_organization_id: SlugOf = source("lead_organisation")
     county_part_id: SlugOf = source("county_part")
-    member_organization_ids: list[str]
+    member_organization_ids: SlugsOf = source("member_organisations")
     rules: list[Rule]
-    contact_details: list[ContactDetail] = Field(
-        [], description="The body's public functional mailbox, if it has one."
-    )
-    url: Url = source(PAGE, "The public page.")
-    updated_at: datetime.datetime
+    contact_details: Contacts = source("public_email", MAILBOX, [])
+    url: Url = PAGE
+    updated_at: dt.datetime
 
-    @staticmethod
-    def resolve_id(body: structure.Body) -> str | None:
-        return body_id(body)
-
-    @staticmethod
-    def resolve_member_organization_ids(body: structure.Body) -> list[str]:
-        return sorted(org.slug for org in body.member_organisations.all())
-
-    @staticmethod
-    def resolve_contact_details(body: structure.Body) -> list[dict[str, str]]:
-        return [{"type": "email", "value": body.public_email}] if body.public_email else []
+    resolve_id: ClassVar = staticmethod(body_id)
 
 
 class Post(Schema):
     id: Id = source("pk")
     label: str
-    organization_id: BodyIdOf = source("body", "The body. " + BODY_ID)
+    organization_id: BodyIdOf = source("body", OF_BODY)
     on_behalf_of_id: str = source("organisation.slug", "The organization holding the seat.")
     period_id: str = source("body.period.slug")
     role: str = choice(structure.Seat.Role)
     position: str = choice(structure.Seat.Position)
     office: str = source("office_label", "The office holding the seat when no one is named.")
     backs_id: OptionalId = source("backs_id", "The ordinary seat a substitute seat backs.")
-    status: str = Field(
-        validation_alias="seat_state",
-        description=(
-            "The seat today (kept within its period): filled (someone or an office holds "
-            "it), vacant (reported vacant, or its holder left and nobody took over) or "
-            "unknown (nobody registered and nothing reported: not the same as vacant)."
-        ),
-        json_schema_extra={"enum": list(SeatState.values)},
-    )
-    vacant_since: datetime.date | None = source(
-        "vacant_since", "The day the organisation reported the seat vacant; null: not reported."
-    )
-    updated_at: datetime.datetime
+    status: str = choice(SeatState, "seat_state", SEAT_STATE)
+    vacant_since: dt.date | None = source(None, VACANT_SINCE)
+    updated_at: dt.datetime
 
-    @staticmethod
-    def resolve_label(seat: structure.Seat) -> str:
-        return f"{seat.get_role_display()}, {seat.organisation.name}"
+    resolve_label: ClassVar = staticmethod(
+        lambda seat: f"{seat.get_role_display()}, {seat.organisation.name}"
+    )
 
 
 class Person(Schema):
@@ -198,52 +196,32 @@ class Person(Schema):
     organization_id: SlugOf = source("organisation", "The organization the person represents.")
     title: str
     # Contact details only where the person consented (Person.public_contact).
-    email: str | None = Field(None, description="Work e-mail; only with the person's consent.")
-    image: Url | None = Field(None, description="The photo; only with the person's consent.")
-    contact_details: list[ContactDetail] = Field(
-        [], description="Work e-mail and phone; only with the person's consent."
-    )
-    url: Url = source(PAGE, "The public page.")
-    updated_at: datetime.datetime
-
-    @staticmethod
-    def resolve_email(person: Any) -> str | None:
-        return person.public_contact().email or None
-
-    @staticmethod
-    def resolve_image(person: Any) -> str | None:
-        return person.public_contact().photo_url or None
-
-    @staticmethod
-    def resolve_contact_details(person: Any) -> list[dict[str, str]]:
-        contact = person.public_contact()
-        details = [("email", contact.email), ("voice", contact.phone)]
-        return [{"type": kind, "value": value} for kind, value in details if value]
+    email: Blank = source("public_contact.email", "Work e-mail; " + CONSENT, None)
+    image: BlankUrl = source("public_contact.photo_url", "The photo; " + CONSENT, None)
+    contact_details: Contacts = source("public_contact", "Work e-mail and phone; " + CONSENT, [])
+    url: Url = PAGE
+    updated_at: dt.datetime
 
 
 class OfficerRole(Schema):
     role: str = choice(structure.Seat.Position)
-    start_date: datetime.date = source("start")
-    end_date: datetime.date | None = source("end", "Null: until further notice.")
+    start_date: dt.date = source("start")
+    end_date: dt.date | None = source("end", "Null: until further notice.")
 
 
 class Membership(Schema):
     id: Id = source("pk")
     person_id: str = source("person.slug")
-    organization_id: BodyIdOf = source("seat.body", "The body. " + BODY_ID)
+    organization_id: BodyIdOf = source("seat.body", OF_BODY)
     post_id: Id = source("seat_id")
     on_behalf_of_id: str = source("seat.organisation.slug")
     period_id: str = source("seat.body.period.slug")
     role: str = choice(structure.Seat.Role, "seat.role")
     position: str = choice(structure.Seat.Position, "seat.position")
-    start_date: datetime.date = source("start")
-    end_date: datetime.date | None = source("end", "Null: until further notice.")
-    officer_roles: list[OfficerRole] = Field(
-        validation_alias="officer_terms",
-        description="Chair, vice chair or secretary for dates; on those days they override "
-        "the seat's position.",
-    )
-    updated_at: datetime.datetime
+    start_date: dt.date = source("start")
+    end_date: dt.date | None = source("end", "Null: until further notice.")
+    officer_roles: list[OfficerRole] = source("officer_terms", OFFICER_ROLES)
+    updated_at: dt.datetime
 
 
 class AgendaItem(Schema):
@@ -266,7 +244,7 @@ class Attendance(Schema):
 class Meeting(Schema):
     id: Id = source("pk")
     name: str
-    organization_id: BodyIdOf = source("body", "The body. " + BODY_ID)
+    organization_id: BodyIdOf = source("body", OF_BODY)
     period_id: str = source("body.period.slug")
     start_date: LocalTime = source("start")
     end_date: LocalTime = source("end")
@@ -275,31 +253,22 @@ class Meeting(Schema):
     description: str = source("note")
     chair_id: PublicIdOf = source("chair")
     secretary_id: PublicIdOf = source("secretary")
-    adjuster_ids: list[str]
-    minutes_approved_on: datetime.date | None
+    adjuster_ids: SlugsOf = source("adjusters")
+    minutes_approved_on: dt.date | None
     minutes_url: Url | None = source("minutes_path")
     agenda: list[AgendaItem] = source("agenda_items")
     attendance: list[Attendance] = source("attendances")
-    url: Url = source(PAGE, "The public page.")
-    updated_at: datetime.datetime = Field(description=CHANGED)
+    url: Url = PAGE
+    updated_at: dt.datetime = Field(description=CHANGED)
 
-    @staticmethod
-    def resolve_name(meeting: meetings.Meeting) -> str:
-        return str(meeting)
-
-    @staticmethod
-    def resolve_adjuster_ids(meeting: meetings.Meeting) -> list[str]:
-        return [person.slug for person in meeting.adjusters.all()]
-
-    @staticmethod
-    def resolve_minutes_path(meeting: meetings.Meeting) -> str | None:
-        return reverse("meetings:minutes", args=[meeting.pk]) if meeting.minutes else None
+    resolve_name: ClassVar = staticmethod(lambda meeting: str(meeting))
+    resolve_minutes_path: ClassVar = staticmethod(minutes_path)
 
 
 class FollowUp(Schema):
     organization_id: str = source("organisation.slug", "The addressed organization.")
     status: str = choice(decisions.DecisionResponse.Status)
-    date: datetime.date | None = source("decided_on", "When it decided or declined.")
+    date: dt.date | None = source("decided_on", "When it decided or declined.")
     reference: str = Field(description="Its own reference, e.g. a paragraph or file number.")
 
 
@@ -310,20 +279,16 @@ class Decision(Schema):
     title: str
     text: str
     addressee: str = Field(description="To whom it is addressed, as written.")
-    organization_id: BodyIdOf = source("body", "The body. " + BODY_ID)
+    organization_id: BodyIdOf = source("body", OF_BODY)
     period_id: str = source("body.period.slug")
     meeting_id: Id = source("meeting_id", "The meeting (Event) it was taken at.")
-    date: datetime.date = source("meeting.day", "The meeting's day.")
-    agenda_item_number: int | None = Field(None, description="Its agenda item's number.")
+    date: dt.date = source("meeting.day", "The meeting's day.")
+    agenda_item_number: int | None = source("agenda_item.number", "Its agenda item's number.", None)
     status: str = choice(decisions.Decision.Status)
     follow_up_note: str
     follow_up: list[FollowUp] = source("responses", "Per addressed organization.")
-    url: Url = source(PAGE, "The public page.")
-    updated_at: datetime.datetime = Field(description=CHANGED)
-
-    @staticmethod
-    def resolve_agenda_item_number(decision: decisions.Decision) -> int | None:
-        return decision.agenda_item.number if decision.agenda_item else None
+    url: Url = PAGE
+    updated_at: dt.datetime = Field(description=CHANGED)
 
 
 class Index(Schema):
@@ -339,15 +304,6 @@ class Error(Schema):
 
 
 # The objects the docs page describes, in its order.
-OBJECTS = ["Period", "CountyPart", "Organization", "Identifier", "Party", "Body", "Rule", "Post"]
-OBJECTS += [
-    "ContactDetail",
-    "Person",
-    "Membership",
-    "Meeting",
-    "AgendaItem",
-    "Attendance",
-    "Decision",
-    "FollowUp",
-]
-OBJECTS += ["Index", "Error"]
+OBJECTS = ["Period", "CountyPart", "Organization", "Identifier", "Party", "Body", "Rule"]
+OBJECTS += ["Post", "ContactDetail", "Person", "Membership", "Meeting", "AgendaItem"]
+OBJECTS += ["Attendance", "Decision", "FollowUp", "Index", "Error"]

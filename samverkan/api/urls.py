@@ -1,5 +1,4 @@
-"""/api/v1/: the docs page, the operations (each behind the HTTP rules of http.py) and a
-JSON 404 for any other address below."""
+"""/api/v1/: the docs page, the operations (behind http.py) and a JSON 404 for the rest."""
 
 from django.urls import URLPattern, path, re_path
 

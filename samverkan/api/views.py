@@ -1,20 +1,18 @@
-"""The operations: a paginated list and one object per kind, read-only.
-
-Each list reads a fixed number of queries in a stable order; only published people,
-their appointments and attendance are ever read. Errors are ``{"error": "..."}``: 400
-for a bad or unknown query parameter, 404 for what does not exist.
-"""
+"""The operations: a paginated list and one object per kind, each in a fixed number of
+queries and a stable order; only published people, their appointments and attendance are
+read. Errors are ``{"error": "..."}``: 400 for a bad or unknown query parameter, 404."""
 
 import functools
+import re
 from collections.abc import Callable
-from typing import Annotated, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
-from ninja import FilterSchema, NinjaAPI, Path, Query, Schema
+from ninja import Field, FilterSchema, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.operation import Operation
 from ninja.pagination import paginate
@@ -84,30 +82,42 @@ def refuse_unknown_parameters(run: Callable[..., HttpResponseBase]) -> Callable[
 
     @functools.wraps(run)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if unknown := sorted(set(request.GET) - known):
-            return error(
-                request, 400, f"Unknown query parameter '{unknown[0]}'. Allowed: {allowed}."
-            )
-        return run(request, *args, **kwargs)
+        if not (unknown := sorted(set(request.GET) - known)):
+            return run(request, *args, **kwargs)
+        return error(request, 400, f"Unknown query parameter '{unknown[0]}'. Allowed: {allowed}.")
 
     return checked
 
 
 api.add_decorator(refuse_unknown_parameters, mode="view")  # around run(): before validation
 
-# Path parameters: a value of another shape is a 404 (invalid_parameter).
-Slug = Annotated[str, Path(description="The slug.", pattern="^[-a-zA-Z0-9_]+$")]
-Abbreviation = Annotated[str, Path(description="The abbreviation, e.g. S.", pattern=r"^[^/\x00]+$")]
-Id = Annotated[str, Path(description="The id.", pattern="^[0-9]{1,18}$")]
+# The keys of one object, in its address: a value of another shape is a 404 (invalid_parameter).
+SLUG = "^[-a-zA-Z0-9_]+$"
+
+
+class BySlug(Schema):
+    slug: str = Field(description="The slug.", pattern=SLUG)
+
+
+class ByAbbreviation(Schema):
+    abbreviation: str = Field(description="The abbreviation, e.g. S.", pattern=r"^[^/\x00]+$")
+
+
+class ById(Schema):
+    id: str = Field(description="The id.", pattern="^[0-9]{1,18}$")
+
+
+class ByPeriod(Schema):
+    period__slug: str = Field(alias="period", description="The slug.", pattern=SLUG)
+    slug: str = Field(description="The slug.", pattern=SLUG)
 
 
 # --- what each kind reads, in a stable order -------------------------------------------
 
 
 def bodies_rows() -> QuerySet:
-    rules = CompositionRule.objects.select_related("organisation").order_by(
-        "organisation__slug", "pk"
-    )
+    rules = CompositionRule.objects.select_related("organisation")
+    rules = rules.order_by("organisation__slug", "pk")
     return (
         Body.objects.select_related("period", "parent__period", "supports__period")
         .select_related("predecessor__period", "lead_organisation", "county_part")
@@ -159,87 +169,66 @@ def decisions_rows() -> QuerySet:
 
 
 class Kind(NamedTuple):
-    """One kind of object: ``/{path}/`` lists them, ``/{path}/{key}/`` serves one."""
+    """``/{name}/`` lists them, ``/{name}/{key}/`` serves one (URL name: the schema's)."""
 
-    name: str  # the list's URL name and tag; ``one`` is the object's URL name
-    one: str
+    name: str
     schema: type[Schema]
     filters: type[FilterSchema]
     rows: Callable[[], QuerySet]
     summary: str
-    key: str = "slug"
+    key: type[Schema] = BySlug
 
 
 # fmt: off
 KINDS = [
-    Kind("periods", "period", schemas.Period, filters.PeriodFilter,
+    Kind("periods", schemas.Period, filters.PeriodFilter,
          lambda: MandatePeriod.objects.order_by("start", "pk"), "Mandate periods"),
-    Kind("county_parts", "county_part", schemas.CountyPart, filters.Listed,
+    Kind("county_parts", schemas.CountyPart, filters.Listed,
          lambda: CountyPart.objects.order_by("order", "name", "pk"), "County parts"),
-    Kind("organizations", "organization", schemas.Organization, filters.OrganizationFilter,
+    Kind("organizations", schemas.Organization, filters.OrganizationFilter,
          lambda: Organisation.objects.select_related("county_part").order_by("name", "pk"),
          "Organizations: the region, municipalities, the county board …"),
-    Kind("parties", "party", schemas.Party, filters.Listed,
-         lambda: Party.objects.order_by("order", "abbreviation", "pk"), "Parties", "abbreviation"),
-    Kind("bodies", "body", schemas.Body, filters.BodyFilter, bodies_rows,
-         "Bodies: councils, groups, networks (Popolo Organization), in tree order", "period"),
-    Kind("posts", "post", schemas.Post, filters.PostFilter, posts_rows,
-         "Seats (Popolo Post)", "id"),
-    Kind("people", "person", schemas.Person, filters.PersonFilter,
+    Kind("parties", schemas.Party, filters.Listed,
+         lambda: Party.objects.order_by("order", "abbreviation", "pk"), "Parties", ByAbbreviation),
+    Kind("bodies", schemas.Body, filters.BodyFilter, bodies_rows,
+         "Bodies: councils, groups, networks (Popolo Organization), in tree order", ByPeriod),
+    Kind("posts", schemas.Post, filters.PostFilter, posts_rows, "Seats (Popolo Post)", ById),
+    Kind("people", schemas.Person, filters.PersonFilter,
          lambda: Person.objects.public().select_related("party", "organisation")
          .order_by("last_name", "first_name", "slug", "pk"),
          "People (Popolo Person): published people, public fields only"),
-    Kind("memberships", "membership", schemas.Membership, filters.MembershipFilter,
-         memberships_rows, "Appointments: who sat in which seat when (Popolo Membership)", "id"),
-    Kind("meetings", "meeting", schemas.Meeting, filters.MeetingFilter, meetings_rows,
-         "Meetings with agenda and attendance (Popolo Event)", "id"),
-    Kind("decisions", "decision", schemas.Decision, filters.DecisionFilter, decisions_rows,
-         "Decisions and recommendations, with the follow-up per addressed organization", "id"),
+    Kind("memberships", schemas.Membership, filters.MembershipFilter, memberships_rows,
+         "Appointments: who sat in which seat when (Popolo Membership)", ById),
+    Kind("meetings", schemas.Meeting, filters.MeetingFilter, meetings_rows,
+         "Meetings with agenda and attendance (Popolo Event)", ById),
+    Kind("decisions", schemas.Decision, filters.DecisionFilter, decisions_rows,
+         "Decisions and recommendations, with the follow-up per addressed organization", ById),
 ]
 # fmt: on
 ERRORS: dict[int, Any] = {304: None, 400: schemas.Error}
 
 
 def add_operations(kind: Kind) -> None:
+    one = re.sub("(?<=.)([A-Z])", r"_\1", kind.schema.__name__).lower()  # CountyPart: county_part
+    tags, path = [kind.name], kind.name.replace("_", "-")
+    keys = "/".join(f"{{{field.alias or name}}}" for name, field in kind.key.model_fields.items())
+
     def view(request: HttpRequest, filters: Query[kind.filters]) -> QuerySet:  # type: ignore[name-defined]
         return filters.filter(kind.rows())
 
-    def get(**lookup: str) -> Model:
-        if obj := kind.rows().filter(**lookup).first():
+    def get(request: HttpRequest, key: Path[kind.key]) -> Model:  # type: ignore[name-defined]
+        if obj := kind.rows().filter(**key.dict()).first():
             return obj
-        raise HttpError(404, f"No such {kind.one.replace('_', ' ')}.")
+        raise HttpError(404, f"No such {one.replace('_', ' ')}.")
 
-    # One view per shape of key: ninja reads the path parameters from the signature.
-    def by_slug(request: HttpRequest, slug: Slug) -> Model:
-        return get(slug=slug)
-
-    def by_abbreviation(request: HttpRequest, abbreviation: Abbreviation) -> Model:
-        return get(abbreviation=abbreviation)
-
-    def by_id(request: HttpRequest, id: Id) -> Model:
-        return get(pk=id)
-
-    def by_period(request: HttpRequest, period: Slug, slug: Slug) -> Model:
-        return get(period__slug=period, slug=slug)
-
-    shapes: dict[str, tuple[Callable[..., Model], str]] = {
-        "slug": (by_slug, "{slug}"),
-        "abbreviation": (by_abbreviation, "{abbreviation}"),
-        "id": (by_id, "{id}"),
-        "period": (by_period, "{period}/{slug}"),
-    }
-    one, key = shapes[kind.key]
-    view.__name__, one.__name__ = f"list_{kind.name}", f"get_{kind.one}"
-    path, tags = kind.name.replace("_", "-"), [kind.name]
+    view.__name__, get.__name__ = f"list_{kind.name}", f"get_{one}"
     responses = {200: list[kind.schema], **ERRORS}  # type: ignore[name-defined]
     api.get(f"/{path}/", response=responses, url_name=kind.name, summary=kind.summary, tags=tags)(
         paginate(Pages)(view)
     )
-    summary = f"One {kind.one.replace('_', ' ')}"
+    summary = f"One {one.replace('_', ' ')}"
     responses = {200: kind.schema, **ERRORS, 404: schemas.Error}
-    api.get(f"/{path}/{key}/", response=responses, url_name=kind.one, summary=summary, tags=tags)(
-        one
-    )
+    api.get(f"/{path}/{keys}/", response=responses, url_name=one, summary=summary, tags=tags)(get)
 
 
 @api.get(
@@ -268,8 +257,7 @@ def schema(request: HttpRequest) -> dict[str, Any]:
 
 
 @functools.cache
-def openapi() -> dict[str, Any]:
-    """The OpenAPI document, generated by ninja from the schemas and filters."""
+def openapi() -> dict[str, Any]:  # generated by ninja from the schemas and filters
     return api.get_openapi_schema()
 
 
@@ -277,8 +265,7 @@ def unknown_address(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error(request, 404, "No such endpoint. The endpoints are listed at /api/v1/.")
 
 
-def docs(request: HttpRequest) -> HttpResponse:
-    """A server-rendered page listing the endpoints from the schema: no scripts, no CDN."""
+def docs(request: HttpRequest) -> HttpResponse:  # from the schema: no scripts, no CDN
     document = openapi()
     endpoints = [
         {"path": path, "example": "{" not in path, **item["get"]}
