@@ -56,6 +56,24 @@ def test_a_system_in_sync_fetches_only_what_changed_since_the_latest_updated_at(
         assert changed(client, endpoint, since) == expected, endpoint
 
 
+def test_updated_at_always_has_milliseconds_so_that_times_sort_as_text(client, orebro_meetings):
+    # A time on a whole second written as "…:28Z" would sort after "…:27.316Z" and
+    # "…:28.316Z" alike: a client taking the largest string would skip changes.
+    on_the_second = datetime.datetime(2026, 11, 30, 8, 0, 28, tzinfo=datetime.UTC)
+    earlier, later = Body.objects.select_related("period").order_by("pk")[:2]
+    Body.objects.filter(pk=earlier.pk).update(updated_at=on_the_second)
+    Body.objects.filter(pk=later.pk).update(
+        updated_at=on_the_second + datetime.timedelta(microseconds=316_999)
+    )
+
+    bodies = client.get("/api/v1/bodies/?page_size=200").json()["results"]
+    times = {body["id"]: body["updated_at"] for body in bodies}
+    first = times[f"{earlier.period.slug}/{earlier.slug}"]
+    second = times[f"{later.period.slug}/{later.slug}"]
+    assert (first, second) == ("2026-11-30T08:00:28.000Z", "2026-11-30T08:00:28.316Z")
+    assert max(first, second) == second
+
+
 def test_a_meeting_changes_with_its_agenda_attendance_and_adjusters(client, since, meeting):
     meeting_id = str(meeting.pk)
     other = Meeting.objects.exclude(pk=meeting.pk).get()

@@ -2,6 +2,7 @@
 queries and a stable order; only published people, their appointments and attendance are
 read. Errors are ``{"error": "..."}``: 400 for a bad or unknown query parameter, 404."""
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.operation import Operation
 from ninja.pagination import paginate
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from bodies.models import Body, CompositionRule, CountyPart, MandatePeriod, Organisation, Seat
 from meetings.decisions import Decision, DecisionResponse
@@ -27,7 +29,17 @@ from samverkan.api import filters, schemas
 from samverkan.api.filters import Pages
 
 
+class Encoder(NinjaJSONEncoder):
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime) and o.utcoffset() == dt.timedelta(0):
+            # Always milliseconds (Django drops a zero fraction): UTC times then sort as
+            # text, as a client comparing updated_at values for changed_since expects.
+            return o.isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
+        return super().default(o)
+
+
 class Json(JSONRenderer):
+    encoder_class = Encoder
     json_dumps_params = {"ensure_ascii": False, "separators": (",", ":")}
 
 
