@@ -1,9 +1,15 @@
 """Reading public pages in tests the way a visitor does: visible text, rows, sections."""
 
 import datetime
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 
+import pytest
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 # Every public request reads the registry's change stamp once, before the page's own
@@ -124,3 +130,25 @@ def management(prefix, total=0, initial=0):
         f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": "1000",
     }
+
+
+def rename_bodies_in_another_process(name):
+    """Rename every body from a new Python process on the test database (PostgreSQL):
+    a write the page cache of this process did not see coming."""
+    if connection.vendor != "postgresql":
+        pytest.skip("another process reaches the test database on PostgreSQL only")
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, sys; django.setup(); from bodies.models import Body; "
+            "Body.objects.update(name=sys.argv[1])",
+            name,
+        ],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+        check=True,
+        capture_output=True,
+    )
